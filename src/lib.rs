@@ -1,0 +1,83 @@
+//! leakcheck: provenance and forgery checks for leaked document dumps.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! ingest (walk, open containers, hash)  →  corpus index  →  checks  →  report
+//! ```
+//!
+//! * [`ingest`] turns the dump into [`Item`]s, each with its provenance path
+//!   (`mail/inbox.mbox!17!budget.zip!plan.docx`), both digests and its
+//!   detected type, plus the findings that reading produced (limits hit,
+//!   damage, unreadable members).
+//! * [`corpus`] indexes the items (by digest, by parent) once.
+//! * [`checks`] each look at the corpus and add findings.
+//! * [`report`] assembles the [`Report`], the JSON contract described in
+//!   `docs/report-format.md`, and renders it.
+//!
+//! ```no_run
+//! let config = leakcheck::Config { roots: vec!["dump".into()], ..Default::default() };
+//! let report = leakcheck::scan(&config, &leakcheck::NoProgress).unwrap();
+//! println!("{} items", report.items.len());
+//! ```
+
+pub mod checks;
+pub mod config;
+pub mod corpus;
+pub mod detect;
+pub mod hash;
+pub mod ingest;
+pub mod item;
+pub mod report;
+
+use std::path::PathBuf;
+
+pub use config::{Config, Limits};
+pub use item::{Finding, Item, ItemKind, Severity};
+pub use report::Report;
+
+/// Why a scan could not run at all. Problems with single items are never
+/// errors: they are findings in the report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read '{}': {source}", path.display())]
+    Input {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Receives progress while a scan runs; called from worker threads.
+pub trait Progress: Sync {
+    /// The walk is done: this many entries (files, links…) and bytes to read.
+    fn start(&self, _entries: u64, _bytes: u64) {}
+    /// One entry on disk was read, with everything inside it.
+    fn file_done(&self, _bytes: u64) {}
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Scans the roots of `config` and returns the full report.
+pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
+    if config.roots.is_empty() {
+        return Err(Error::Usage("nothing to scan: give at least one path".into()));
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = config.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    let listing = ingest::fs::list(config)?;
+    progress.start(listing.files(), listing.bytes());
+    let (items, mut findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    let corpus = corpus::Corpus::new(items);
+    findings.extend(checks::run_all(&corpus));
+    Ok(report::build(config, &listing, corpus, findings))
+}

@@ -1,0 +1,212 @@
+//! The `leakcheck` command: arguments in, library call, exit code out.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use leakcheck::config::{Limits, parse_size};
+use leakcheck::report::text::{self, Style};
+use leakcheck::{Config, Progress};
+
+/// Check a leaked dump before publishing it: inventory every email,
+/// attachment and archive member with its provenance and hashes, and report
+/// what suggests forgery.
+#[derive(Parser, Debug)]
+#[command(name = "leakcheck", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  leakcheck scan samples/dump\n  leakcheck scan dump/ --json > report.json\n  leakcheck scan dump/ --out report.json --exclude '*.tmp'")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan folders, files and archives; print a summary or write the JSON report.
+    ///
+    /// Every file is read (never written, moved or touched); every zip, tar,
+    /// gzip, bzip2, 7z, mbox and email inside is opened, to any depth, and
+    /// each member becomes an item with a provenance path such as
+    /// `mail/inbox.mbox!17!budget.zip!plan.docx`, its SHA-256 and BLAKE3 and
+    /// its detected type. Exit status: 0 when the scan ran (whatever it
+    /// found), 2 on a usage error or an unreadable root.
+    Scan(ScanArgs),
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Folders or files to scan.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write the full JSON report to standard output instead of the summary.
+    #[arg(long, conflicts_with = "out")]
+    json: bool,
+    /// Write the full JSON report to FILE (the summary still goes to standard output).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Skip paths (relative to each root) matching this glob; repeatable. A
+    /// skipped folder is skipped whole. Example: --exclude '*.tmp' --exclude 'cache/**'.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Follow symbolic links (by default they are listed, not followed).
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// No summary and no progress bar; errors still go to standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Findings to show in full in the summary.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top: usize,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Limits: each one hit is reported as a finding and the scan goes on.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Limits (sizes take K, M, G, T suffixes)")]
+struct LimitArgs {
+    /// Deepest container nesting that is opened.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: u32,
+    /// Largest decompressed size of one member.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
+    max_member_bytes: u64,
+    /// Largest decompressed total under one file on disk (nested zip bombs).
+    #[arg(long, value_name = "SIZE", default_value = "16G", value_parser = parse_size)]
+    max_archive_bytes: u64,
+    /// Largest expansion ratio of a member past 16 MiB (zip bombs).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    max_ratio: u64,
+    /// Largest email or inner archive held in memory to be parsed; larger ones are still hashed.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    max_parse_bytes: u64,
+    /// Most members read per container.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_items_per_container)]
+    max_items_per_container: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_depth,
+            max_member_bytes: self.max_member_bytes,
+            max_archive_bytes: self.max_archive_bytes,
+            max_ratio: self.max_ratio,
+            max_parse_bytes: self.max_parse_bytes,
+            max_items_per_container: self.max_items_per_container,
+            ..Limits::default()
+        }
+    }
+}
+
+/// A progress bar on standard error, shown only on a terminal.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, entries: u64, bytes: u64) {
+        self.0.set_length(bytes);
+        self.0.set_message(format!("0/{entries} files"));
+        self.0.set_position(0);
+    }
+    fn file_done(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => match scan(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                if is_broken_pipe(&e) {
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!("leakcheck: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<()> {
+    let config = Config {
+        roots: args.paths.clone(),
+        excludes: args.exclude.clone(),
+        follow_symlinks: args.follow_symlinks,
+        limits: args.limits.limits(),
+        jobs: args.jobs,
+    };
+    let stderr_tty = std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(0),
+        if stderr_tty && !args.quiet {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = Bar(bar);
+    let report = leakcheck::scan(&config, &progress)?;
+    progress.0.finish_and_clear();
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        out.write_all(report.to_json().as_bytes())?;
+        out.flush()?;
+        return Ok(());
+    }
+    if let Some(path) = &args.out {
+        for root in &config.roots {
+            if let (Ok(r), Some(parent)) = (root.canonicalize(), path.parent())
+                && let Ok(p) = parent.canonicalize().or_else(|_| std::env::current_dir())
+                && p.starts_with(&r)
+            {
+                anyhow::bail!(
+                    "refusing to write '{}' inside the scanned root '{}': evidence is never written to",
+                    path.display(),
+                    root.display()
+                );
+            }
+        }
+        std::fs::write(path, report.to_json())
+            .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+    }
+    if !args.quiet {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let style = Style {
+            color,
+            top: args.top,
+        };
+        out.write_all(text::render(&report, style).as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,194 @@
+//! The report: the JSON contract every later stage and every consumer reads
+//! (documented field by field in `docs/report-format.md`), and its renderings.
+//! Nothing is decided here; the report only assembles and orders.
+
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Limits};
+use crate::corpus::{Corpus, DuplicateGroup};
+use crate::ingest::fs::{Listing, root_prefixes};
+use crate::item::{Finding, Item};
+
+/// Bumped when a field changes meaning or disappears (adding fields does not).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub options: Options,
+    pub inputs: Vec<Input>,
+    pub summary: Summary,
+    pub items: Vec<Item>,
+    pub duplicates: Vec<DuplicateGroup>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// The options that shape the report's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    pub excludes: Vec<String>,
+    pub follow_symlinks: bool,
+    pub limits: Limits,
+}
+
+/// One scanned root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    /// The path as given on the command line.
+    pub path: String,
+    /// What item paths under this root start with (empty for a single directory root).
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatCounts {
+    pub containers: u64,
+    pub members_listed: u64,
+    pub members_read: u64,
+}
+
+/// A container some of whose members were listed but not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incomplete {
+    pub path: String,
+    pub format: String,
+    pub members_listed: u64,
+    pub members_read: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// All items, inner ones included.
+    pub items: u64,
+    /// Entries found on disk under the roots (files, links, special files).
+    pub entries_on_disk: u64,
+    pub directories: u64,
+    /// Entries skipped by `--exclude` (a skipped directory counts once).
+    pub excluded: u64,
+    /// Bytes of the regular files on disk.
+    pub bytes_on_disk: u64,
+    pub by_kind: BTreeMap<String, u64>,
+    pub by_type: BTreeMap<String, u64>,
+    /// Reconciliation per container format.
+    pub containers: BTreeMap<String, FormatCounts>,
+    /// Containers with members listed but not read.
+    pub incomplete_containers: Vec<Incomplete>,
+    /// Items carrying an `error`.
+    pub errors: u64,
+    pub findings: BTreeMap<String, u64>,
+    pub duplicate_groups: u64,
+    pub duplicate_items: u64,
+}
+
+pub(crate) fn build(
+    config: &Config,
+    listing: &Listing,
+    corpus: Corpus,
+    mut findings: Vec<Finding>,
+) -> Report {
+    let duplicates = corpus.duplicates();
+    let items = corpus.items;
+    // Findings follow the item order of the item they are about.
+    let order: HashMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.path.as_str(), i))
+        .collect();
+    let rank = |f: &Finding| {
+        f.paths
+            .first()
+            .and_then(|p| order.get(p.as_str()).copied())
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    findings.dedup_by(|a, b| a.id == b.id);
+
+    let mut summary = Summary {
+        items: items.len() as u64,
+        entries_on_disk: listing.files(),
+        directories: listing.directories,
+        excluded: listing.excluded,
+        bytes_on_disk: listing.bytes(),
+        duplicate_groups: duplicates.len() as u64,
+        duplicate_items: duplicates.iter().map(|g| g.paths.len() as u64).sum(),
+        ..Summary::default()
+    };
+    for item in &items {
+        *summary.by_kind.entry(item.kind.to_string()).or_default() += 1;
+        *summary.by_type.entry(item.detected_type.clone()).or_default() += 1;
+        if item.error.is_some() {
+            summary.errors += 1;
+        }
+        if let Some(c) = &item.container {
+            let e = summary.containers.entry(c.format.clone()).or_default();
+            e.containers += 1;
+            e.members_listed += c.members_listed;
+            e.members_read += c.members_read;
+            if c.members_read < c.members_listed {
+                summary.incomplete_containers.push(Incomplete {
+                    path: item.path.clone(),
+                    format: c.format.clone(),
+                    members_listed: c.members_listed,
+                    members_read: c.members_read,
+                });
+            }
+        }
+    }
+    for f in &findings {
+        *summary.findings.entry(f.severity.to_string()).or_default() += 1;
+    }
+    let prefixes = root_prefixes(&config.roots);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        options: Options {
+            excludes: config.excludes.clone(),
+            follow_symlinks: config.follow_symlinks,
+            limits: config.limits.clone(),
+        },
+        inputs: config
+            .roots
+            .iter()
+            .zip(prefixes)
+            .map(|(r, prefix)| Input {
+                path: r.to_string_lossy().into_owned(),
+                prefix,
+            })
+            .collect(),
+        summary,
+        items,
+        duplicates,
+        findings,
+    }
+}
+
+impl Report {
+    /// The report as pretty-printed JSON, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            // Serialising plain data cannot fail; say so loudly if it ever does.
+            format!("{{\"error\": \"report serialisation failed: {e}\"}}")
+        });
+        s.push('\n');
+        s
+    }
+}

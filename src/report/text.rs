@@ -1,0 +1,173 @@
+//! The human summary printed by `leakcheck scan` without `--json`.
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::item::Severity;
+
+/// How the summary is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colour (only on a terminal, never with `NO_COLOR`).
+    pub color: bool,
+    /// How many findings to show in full.
+    pub top: usize,
+}
+
+fn paint(style: Style, code: &str, s: &str) -> String {
+    if style.color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Thousands separators, so large counts read at a glance.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let s = &report.summary;
+    let mut o = String::new();
+    let roots: Vec<&str> = report.inputs.iter().map(|i| i.path.as_str()).collect();
+    let _ = writeln!(
+        o,
+        "{} {} — {}",
+        paint(style, "1", "leakcheck"),
+        report.tool.version,
+        roots.join(", ")
+    );
+    let kinds: Vec<String> = s
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {k}", count(*n)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  items       {} ({}) from {} entries on disk, {}",
+        count(s.items),
+        kinds.join(", "),
+        count(s.entries_on_disk),
+        bytes(s.bytes_on_disk)
+    );
+    if s.excluded > 0 {
+        let _ = writeln!(o, "  excluded    {} entries (--exclude)", count(s.excluded));
+    }
+    let mut types: Vec<(&String, &u64)> = s.by_type.iter().collect();
+    types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = types
+        .iter()
+        .take(6)
+        .map(|(t, n)| format!("{} {t}", count(**n)))
+        .collect();
+    let more = types.len().saturating_sub(6);
+    let _ = writeln!(
+        o,
+        "  types       {}{}",
+        shown.join(", "),
+        if more > 0 { format!(", and {more} more") } else { String::new() }
+    );
+    for (format, c) in &s.containers {
+        let _ = writeln!(
+            o,
+            "  {:<11} {} containers: {} members listed, {} read",
+            format,
+            count(c.containers),
+            count(c.members_listed),
+            count(c.members_read)
+        );
+    }
+    if !s.incomplete_containers.is_empty() {
+        let _ = writeln!(
+            o,
+            "  incomplete  {} containers with members not read (see findings)",
+            count(s.incomplete_containers.len() as u64)
+        );
+    }
+    let _ = writeln!(o, "  errors      {} items not read whole", count(s.errors));
+    let _ = writeln!(
+        o,
+        "  duplicates  {} groups of identical content ({} items)",
+        count(s.duplicate_groups),
+        count(s.duplicate_items)
+    );
+    let sev = |k: &str| s.findings.get(k).copied().unwrap_or(0);
+    let _ = writeln!(
+        o,
+        "  findings    {} high, {} medium, {} low, {} info",
+        count(sev("high")),
+        count(sev("medium")),
+        count(sev("low")),
+        count(sev("info"))
+    );
+    let mut ranked: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Low)
+        .collect();
+    ranked.sort_by(|a, b| b.severity.cmp(&a.severity));
+    if !ranked.is_empty() && style.top > 0 {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", paint(style, "1", "Findings, most serious first:"));
+        for f in ranked.iter().take(style.top) {
+            let label = format!("{:<6}", f.severity.as_str().to_uppercase());
+            let label = match f.severity {
+                Severity::High => paint(style, "1;31", &label),
+                Severity::Medium => paint(style, "33", &label),
+                _ => label,
+            };
+            let _ = writeln!(
+                o,
+                "  {label} {}  {}",
+                f.rule,
+                f.paths.first().map(String::as_str).unwrap_or("")
+            );
+            let _ = writeln!(o, "         {}", f.message);
+        }
+        if ranked.len() > style.top {
+            let _ = writeln!(
+                o,
+                "  … and {} more (the full list is in the --json report)",
+                count((ranked.len() - style.top) as u64)
+            );
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1536), "1.5 KiB");
+    }
+}

@@ -215,6 +215,30 @@ fn is_program(t: &str) -> bool {
     )
 }
 
+/// Whether content of the claimed type would be recognised if it were
+/// there: only then does "it is something else" mean anything. Formats
+/// without a reliable signature (`.pub`, `.vsd`, camera raw, …) claim
+/// nothing we can check.
+fn verifiable(claim: &str) -> bool {
+    match family(claim) {
+        Family::Image => matches!(
+            claim,
+            "image/jpeg" | "image/png" | "image/gif" | "image/bmp" | "image/tiff" | "image/webp"
+        ),
+        Family::Ole => matches!(
+            claim,
+            "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint"
+        ),
+        Family::Pdf
+        | Family::Zip
+        | Family::Ooxml
+        | Family::Odf
+        | Family::Archive
+        | Family::Program => true,
+        _ => false,
+    }
+}
+
 fn runs_code(t: &str) -> bool {
     is_program(t) || t.contains("macroenabled")
 }
@@ -238,6 +262,10 @@ fn assess(claim: &str, detected: &str) -> Option<Severity> {
     if runs_code(detected) && !runs_code(claim) {
         return Some(Severity::High);
     }
+    if !verifiable(claim) {
+        // We could not tell a true claim from a false one: say nothing.
+        return None;
+    }
     use Family::*;
     match (cf, df) {
         (Text, Text) | (Email, Email) | (Email, Text) | (Text, Email) => None,
@@ -245,6 +273,9 @@ fn assess(claim: &str, detected: &str) -> Option<Severity> {
         (Zip, Zip | Ooxml | Odf) => None,
         (Ooxml | Odf, Zip) | (Ole, Ooxml) | (Ooxml, Ole) | (Ole, Odf) | (Odf, Ole) => Some(Severity::Low),
         (a, b) if a == b && a != Other => Some(Severity::Low),
+        // Text where a binary format was promised: most often a placeholder
+        // or a stripped attachment, sometimes a fake; too common to weigh more.
+        (_, Text) => Some(Severity::Low),
         _ => Some(Severity::Medium),
     }
 }
@@ -315,11 +346,14 @@ mod tests {
         assert_eq!(assess("application/octet-stream", "application/pdf"), None);
         assert_eq!(assess("image/jpg", "image/jpeg"), None);
         assert_eq!(assess("application/pdf", "application/octet-stream"), None);
+        assert_eq!(assess("application/x-mspublisher", "application/x-ole-storage"), None);
+        assert_eq!(assess("application/pgp-signature", "application/x-x509-ca-cert"), None);
+        assert_eq!(assess("image/x-panasonic-rw", "message/rfc822"), None);
     }
 
     #[test]
     fn cross_family_is_medium() {
-        assert_eq!(assess("application/pdf", "text/html"), Some(Severity::Medium));
+        assert_eq!(assess("application/pdf", "text/html"), Some(Severity::Low));
         assert_eq!(assess("image/jpeg", "application/pdf"), Some(Severity::Medium));
     }
 }

@@ -76,7 +76,7 @@ impl Format for Email {
                 None => format!("part{}", leaf.number),
             };
             let kind = if leaf.is_message { ItemKind::Email } else { ItemKind::Attachment };
-            let body = leaf.part.get_body_raw();
+            let (body, defect) = decode_body(leaf.part);
             let mut m = Member::new(member_name, kind, MemberContent::Bytes(&[]));
             m.declared_type = Some(leaf.part.ctype.mimetype.to_ascii_lowercase());
             m.metadata.insert("mime_part".into(), Value::from(leaf.number));
@@ -89,6 +89,9 @@ impl Format for Email {
                     Value::from(enc.trim().to_ascii_lowercase()),
                 );
             }
+            if let Some(d) = defect {
+                m.metadata.insert("decode_defect".into(), Value::from(d));
+            }
             match &body {
                 Ok(b) => m.content = MemberContent::Bytes(b),
                 Err(e) => {
@@ -99,6 +102,143 @@ impl Format for Email {
         }
         Ok(())
     }
+}
+
+/// The part's content with its transfer encoding undone. Base64 is decoded
+/// leniently, the way Python's `email` package does it (characters outside
+/// the alphabet skipped, missing padding supplied, decoding stops at the
+/// first complete padding), so that hashes agree with what
+/// `get_payload(decode=True)` returns; the defect, if any, is reported.
+fn decode_body(part: &ParsedMail<'_>) -> (Result<Vec<u8>, String>, Option<String>) {
+    match part.get_body_encoded() {
+        mailparse::body::Body::Base64(b) => {
+            let (bytes, defect) = decode_base64_lenient(b.get_raw());
+            (Ok(bytes), defect)
+        }
+        _ => {
+            let cte = part
+                .headers
+                .get_first_value("Content-Transfer-Encoding")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue" | "uue") {
+                return match decode_uu(raw_body(part)) {
+                    Some(b) => (Ok(b), None),
+                    None => (
+                        Ok(raw_body(part).to_vec()),
+                        Some("uuencoded body without a 'begin' line; kept undecoded".into()),
+                    ),
+                };
+            }
+            (part.get_body_raw().map_err(|e| e.to_string()), None)
+        }
+    }
+}
+
+/// The body bytes as they stand in the message, still encoded.
+fn raw_body<'a>(part: &'a ParsedMail<'a>) -> &'a [u8] {
+    use mailparse::body::Body;
+    match part.get_body_encoded() {
+        Body::Base64(b) | Body::QuotedPrintable(b) => b.get_raw(),
+        Body::SevenBit(b) | Body::EightBit(b) => b.get_raw(),
+        Body::Binary(b) => b.get_raw(),
+    }
+}
+
+/// uudecode, as Python's `uu` module does for `x-uuencode` parts: the lines
+/// between `begin … name` and `end`, each led by its length character.
+fn decode_uu(data: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = data.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    lines.by_ref().find(|l| l.starts_with(b"begin "))?;
+    let mut out = Vec::new();
+    for line in lines {
+        if line.trim_ascii() == b"end" {
+            break;
+        }
+        let Some((&first, rest)) = line.split_first() else {
+            continue;
+        };
+        let n = usize::from(first.wrapping_sub(32) & 63);
+        let mut decoded = Vec::with_capacity(n + 3);
+        for group in rest.chunks(4) {
+            let v = |i: usize| u32::from(group.get(i).map_or(0, |c| c.wrapping_sub(32) & 63));
+            let acc = (v(0) << 18) | (v(1) << 12) | (v(2) << 6) | v(3);
+            decoded.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+        }
+        decoded.resize(n, 0);
+        out.extend_from_slice(&decoded);
+    }
+    Some(out)
+}
+
+pub(crate) fn decode_base64_lenient(data: &[u8]) -> (Vec<u8>, Option<String>) {
+    fn value(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let mut out = Vec::with_capacity(data.len() / 4 * 3);
+    let mut quad = 0u8;
+    let mut acc = 0u32;
+    let mut pads = 0u8;
+    let mut invalid = false;
+    let mut stopped_early = false;
+    for (i, &c) in data.iter().enumerate() {
+        if c == b'=' {
+            if quad >= 2 {
+                pads += 1;
+                if quad + pads >= 4 {
+                    stopped_early = data[i + 1..].iter().any(|b| !b.is_ascii_whitespace());
+                    break;
+                }
+            }
+            continue;
+        }
+        let Some(v) = value(c) else {
+            if !matches!(c, b'\r' | b'\n') {
+                invalid = true;
+            }
+            continue;
+        };
+        pads = 0;
+        acc = (acc << 6) | u32::from(v);
+        quad += 1;
+        if quad == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            quad = 0;
+            acc = 0;
+        }
+    }
+    let mut defects = Vec::new();
+    match quad {
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        1 => {
+            // Python gives up and returns the encoded text, lines joined.
+            let joined: Vec<u8> = data.iter().copied().filter(|&b| b != b'\r' && b != b'\n').collect();
+            return (
+                joined,
+                Some("invalid base64 length (one character too many); kept undecoded".into()),
+            );
+        }
+        _ => {}
+    }
+    if quad >= 2 && pads == 0 {
+        defects.push("missing base64 padding");
+    }
+    if invalid {
+        defects.push("characters outside the base64 alphabet ignored");
+    }
+    if stopped_early {
+        defects.push("data after base64 padding ignored");
+    }
+    let defect = (!defects.is_empty()).then(|| defects.join("; "));
+    (out, defect)
 }
 
 struct Leaf<'a> {
@@ -187,6 +327,23 @@ mod tests {
     fn unescapes_mboxrd_from_lines() {
         assert_eq!(&*unescape_from(b"a\n>From x\n>>From y\nFrom z"), b"a\nFrom x\n>From y\nFrom z");
         assert!(matches!(unescape_from(b"plain\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lenient_base64_like_python() {
+        assert_eq!(decode_base64_lenient(b"aGVsbG8=\r\n"), (b"hello".to_vec(), None));
+        assert_eq!(decode_base64_lenient(b"aGVs\r\nbG8").0, b"hello");
+        assert!(decode_base64_lenient(b"aGVs\r\nbG8").1.is_some());
+        assert_eq!(decode_base64_lenient(b"aGV*sbG8=").0, b"hello");
+        assert_eq!(decode_base64_lenient(b"aGk=aGk=").0, b"hi");
+        assert_eq!(decode_base64_lenient(b"aGVsb").0, b"aGVsb");
+    }
+
+    #[test]
+    fn uudecode() {
+        // "Cat" uuencoded.
+        assert_eq!(decode_uu(b"begin 644 cat.txt\n#0V%T\n`\nend\n").as_deref(), Some(&b"Cat"[..]));
+        assert_eq!(decode_uu(b"no begin here"), None);
     }
 
     #[test]

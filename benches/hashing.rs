@@ -6,7 +6,9 @@ use leakcheck::hash::Digester;
 use sha2::{Digest, Sha256};
 
 fn hashing(c: &mut Criterion) {
-    let data: Vec<u8> = (0..(8u32 << 20)).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let data: Vec<u8> = (0..(8u32 << 20))
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let mut g = c.benchmark_group("hash_8MiB");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.bench_function("sha256+blake3", |b| {

@@ -143,7 +143,10 @@ pub fn looks_like_email(head: &[u8]) -> bool {
             Some(name) => {
                 fields += 1;
                 let name = name.to_ascii_lowercase();
-                if let Some(h) = MAIL_HEADERS.iter().find(|h| h.as_bytes() == name.as_slice()) {
+                if let Some(h) = MAIL_HEADERS
+                    .iter()
+                    .find(|h| h.as_bytes() == name.as_slice())
+                {
                     known += 1;
                     if !h.starts_with("content-") && *h != "mime-version" {
                         non_mime = true;
@@ -181,7 +184,10 @@ fn is_emlx(head: &[u8]) -> bool {
 /// The message bytes of an emlx file (after the count line, `count` bytes long).
 pub fn emlx_message(data: &[u8]) -> Option<&[u8]> {
     let nl = data.iter().position(|&b| b == b'\n')?;
-    let n: usize = std::str::from_utf8(data[..nl].trim_ascii()).ok()?.parse().ok()?;
+    let n: usize = std::str::from_utf8(data[..nl].trim_ascii())
+        .ok()?
+        .parse()
+        .ok()?;
     let body = &data[nl + 1..];
     Some(&body[..n.min(body.len())])
 }
@@ -387,9 +393,15 @@ mod tests {
             sniff(b"Received: from x\r\nFrom: a@b\r\nSubject: hi\r\n\r\nbody"),
             EMAIL
         );
-        assert_eq!(sniff(b"From a@b Mon Jan  1 00:00:00 2017\nFrom: a@b\n"), MBOX);
+        assert_eq!(
+            sniff(b"From a@b Mon Jan  1 00:00:00 2017\nFrom: a@b\n"),
+            MBOX
+        );
         assert_eq!(sniff(b"123   \nFrom: a@b\nDate: x\n\n"), EMLX);
-        assert_eq!(sniff(b"Content-Type: text/plain\nContent-Transfer-Encoding: 7bit\n\nhi"), TEXT);
+        assert_eq!(
+            sniff(b"Content-Type: text/plain\nContent-Transfer-Encoding: 7bit\n\nhi"),
+            TEXT
+        );
         assert_eq!(sniff(b"Hello: world\nthis is prose\n"), TEXT);
         assert_eq!(sniff(b"Subject: x\n folded\nFrom: y\n\n"), EMAIL);
     }
@@ -406,7 +418,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(claimed_by_name("a/b/Report.PDF").as_deref(), Some("application/pdf"));
+        assert_eq!(
+            claimed_by_name("a/b/Report.PDF").as_deref(),
+            Some("application/pdf")
+        );
         assert_eq!(claimed_by_name("photo.jpg").as_deref(), Some("image/jpeg"));
         assert_eq!(claimed_by_name("x.tar.gz").as_deref(), Some(GZIP));
         assert_eq!(claimed_by_name("README"), None);

@@ -111,7 +111,17 @@ impl Item {
 /// How much a finding weighs. `medium` and `high` are reserved for signals
 /// that bear on authenticity; coverage gaps and limits are `low` or `info`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -267,8 +277,18 @@ mod tests {
         let p = member_path(&member_path("in box.mbox", "17"), "50%!.zip");
         assert_eq!(p, "in box.mbox!17!50%25%21.zip");
         let segs = split_path(&p);
-        assert_eq!(segs, vec![b"in box.mbox".to_vec(), b"17".to_vec(), b"50%!.zip".to_vec()]);
-        assert_eq!(split_path(&escape_segment_bytes(b"a\xfe")), vec![b"a\xfe".to_vec()]);
+        assert_eq!(
+            segs,
+            vec![
+                b"in box.mbox".to_vec(),
+                b"17".to_vec(),
+                b"50%!.zip".to_vec()
+            ]
+        );
+        assert_eq!(
+            split_path(&escape_segment_bytes(b"a\xfe")),
+            vec![b"a\xfe".to_vec()]
+        );
     }
 
     #[test]

@@ -67,7 +67,9 @@ impl Progress for NoProgress {}
 /// Scans the roots of `config` and returns the full report.
 pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
     if config.roots.is_empty() {
-        return Err(Error::Usage("nothing to scan: give at least one path".into()));
+        return Err(Error::Usage(
+            "nothing to scan: give at least one path".into(),
+        ));
     }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = config.jobs {

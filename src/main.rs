@@ -14,7 +14,9 @@ use leakcheck::{Config, Progress};
 /// what suggests forgery.
 #[derive(Parser, Debug)]
 #[command(name = "leakcheck", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  leakcheck scan samples/dump\n  leakcheck scan dump/ --json > report.json\n  leakcheck scan dump/ --out report.json --exclude '*.tmp'")]
+#[command(
+    after_help = "Examples:\n  leakcheck scan samples/dump\n  leakcheck scan dump/ --json > report.json\n  leakcheck scan dump/ --out report.json --exclude '*.tmp'"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

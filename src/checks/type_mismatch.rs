@@ -168,7 +168,9 @@ fn family(t: &str) -> Family {
     {
         return Family::Ooxml;
     }
-    if t.starts_with("application/vnd.oasis.opendocument") || t.starts_with("application/vnd.sun.xml") {
+    if t.starts_with("application/vnd.oasis.opendocument")
+        || t.starts_with("application/vnd.sun.xml")
+    {
         return Family::Odf;
     }
     if matches!(
@@ -181,7 +183,10 @@ fn family(t: &str) -> Family {
     ) {
         return Family::Ole;
     }
-    if matches!(t, detect::ZIP | "application/java-archive" | "application/epub+zip") {
+    if matches!(
+        t,
+        detect::ZIP | "application/java-archive" | "application/epub+zip"
+    ) {
         return Family::Zip;
     }
     if matches!(
@@ -252,7 +257,10 @@ fn assess(claim: &str, detected: &str) -> Option<Severity> {
         || claim.is_empty()
         || matches!(
             claim,
-            detect::OCTET_STREAM | "binary/octet-stream" | "application/unknown" | "application/x-download"
+            detect::OCTET_STREAM
+                | "binary/octet-stream"
+                | "application/unknown"
+                | "application/x-download"
         )
         || matches!(detected, detect::OCTET_STREAM | "application/x-empty")
     {
@@ -271,7 +279,9 @@ fn assess(claim: &str, detected: &str) -> Option<Severity> {
         (Text, Text) | (Email, Email) | (Email, Text) | (Text, Email) => None,
         // Office files and e-books are zips.
         (Zip, Zip | Ooxml | Odf) => None,
-        (Ooxml | Odf, Zip) | (Ole, Ooxml) | (Ooxml, Ole) | (Ole, Odf) | (Odf, Ole) => Some(Severity::Low),
+        (Ooxml | Odf, Zip) | (Ole, Ooxml) | (Ooxml, Ole) | (Ole, Odf) | (Odf, Ole) => {
+            Some(Severity::Low)
+        }
         (a, b) if a == b && a != Other => Some(Severity::Low),
         // Text where a binary format was promised: most often a placeholder
         // or a stripped attachment, sometimes a fake; too common to weigh more.
@@ -293,7 +303,9 @@ fn describe(t: &str) -> String {
         "application/vnd.ms-powerpoint.presentation.macroenabled.12" => {
             "a macro-enabled PowerPoint presentation"
         }
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "a Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            "a Word document"
+        }
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "an Excel workbook",
         "application/vnd.microsoft.portable-executable" => "a Windows program",
         "application/x-executable" | "application/x-elf" => "a Linux program",
@@ -317,7 +329,10 @@ mod tests {
     #[test]
     fn disguised_macro_document_is_high() {
         assert_eq!(
-            assess("image/jpeg", "application/vnd.ms-word.document.macroenabled.12"),
+            assess(
+                "image/jpeg",
+                "application/vnd.ms-word.document.macroenabled.12"
+            ),
             Some(Severity::High)
         );
         assert_eq!(
@@ -328,7 +343,10 @@ mod tests {
             Some(Severity::High)
         );
         assert_eq!(
-            assess("application/pdf", "application/vnd.microsoft.portable-executable"),
+            assess(
+                "application/pdf",
+                "application/vnd.microsoft.portable-executable"
+            ),
             Some(Severity::High)
         );
     }
@@ -337,23 +355,38 @@ mod tests {
     fn benign_renamings_are_low_or_nothing() {
         assert_eq!(assess("image/jpeg", "image/png"), Some(Severity::Low));
         assert_eq!(
-            assess("application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            assess(
+                "application/msword",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
             Some(Severity::Low)
         );
         assert_eq!(assess("text/csv", "text/plain"), None);
         assert_eq!(assess("application/vnd.ms-outlook", "message/rfc822"), None);
-        assert_eq!(assess("application/zip", "application/vnd.oasis.opendocument.text"), None);
+        assert_eq!(
+            assess("application/zip", "application/vnd.oasis.opendocument.text"),
+            None
+        );
         assert_eq!(assess("application/octet-stream", "application/pdf"), None);
         assert_eq!(assess("image/jpg", "image/jpeg"), None);
         assert_eq!(assess("application/pdf", "application/octet-stream"), None);
-        assert_eq!(assess("application/x-mspublisher", "application/x-ole-storage"), None);
-        assert_eq!(assess("application/pgp-signature", "application/x-x509-ca-cert"), None);
+        assert_eq!(
+            assess("application/x-mspublisher", "application/x-ole-storage"),
+            None
+        );
+        assert_eq!(
+            assess("application/pgp-signature", "application/x-x509-ca-cert"),
+            None
+        );
         assert_eq!(assess("image/x-panasonic-rw", "message/rfc822"), None);
     }
 
     #[test]
     fn cross_family_is_medium() {
         assert_eq!(assess("application/pdf", "text/html"), Some(Severity::Low));
-        assert_eq!(assess("image/jpeg", "application/pdf"), Some(Severity::Medium));
+        assert_eq!(
+            assess("image/jpeg", "application/pdf"),
+            Some(Severity::Medium)
+        );
     }
 }

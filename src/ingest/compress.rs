@@ -23,12 +23,14 @@ impl Format for Gzip {
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let mut dec = flate2::bufread::MultiGzDecoder::new(content.stream().map_err(|e| e.to_string())?);
+        let mut dec =
+            flate2::bufread::MultiGzDecoder::new(content.stream().map_err(|e| e.to_string())?);
         let mut head = vec![0u8; 512];
         let n = super::read_full(&mut dec, &mut head).map_err(|e| e.to_string())?;
         head.truncate(n);
         let fname = dec.header().and_then(|h| h.filename()).map(<[u8]>::to_vec);
-        let name = fname.unwrap_or_else(|| stem(sink.parent_path(), &[".tgz", ".gz", ".z"], ".tar"));
+        let name =
+            fname.unwrap_or_else(|| stem(sink.parent_path(), &[".tgz", ".gz", ".z"], ".tar"));
         payload(head, dec, name, content.len(), sink)
     }
 }
@@ -43,7 +45,8 @@ impl Format for Bzip2 {
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let mut dec = bzip2::read::MultiBzDecoder::new(content.stream().map_err(|e| e.to_string())?);
+        let mut dec =
+            bzip2::read::MultiBzDecoder::new(content.stream().map_err(|e| e.to_string())?);
         let mut head = vec![0u8; 512];
         let n = super::read_full(&mut dec, &mut head).map_err(|e| e.to_string())?;
         head.truncate(n);
@@ -64,7 +67,11 @@ fn payload(
     if is_tar(stream.get_ref().0.get_ref()) {
         return list_tar(stream, sink);
     }
-    let mut m = Member::new(name, ItemKind::ArchiveMember, MemberContent::Reader(&mut stream));
+    let mut m = Member::new(
+        name,
+        ItemKind::ArchiveMember,
+        MemberContent::Reader(&mut stream),
+    );
     m.compressed_size = Some(compressed);
     sink.member(m);
     Ok(())
@@ -108,7 +115,10 @@ mod tests {
 
     #[test]
     fn stems() {
-        assert_eq!(stem("a/report.txt.gz", &[".tgz", ".gz"], ".tar"), b"report.txt");
+        assert_eq!(
+            stem("a/report.txt.gz", &[".tgz", ".gz"], ".tar"),
+            b"report.txt"
+        );
         assert_eq!(stem("x.zip!b.TGZ", &[".tgz", ".gz"], ".tar"), b"b.tar");
         assert_eq!(stem("blob", &[".gz"], ".tar"), b"blob.out");
     }

@@ -27,7 +27,8 @@ impl Format for Email {
     fn opens(&self, detected: &str, kind: ItemKind) -> bool {
         detected == detect::EMAIL
             || detected == detect::EMLX
-            || (kind == ItemKind::Email && (detected == detect::TEXT || detected == detect::OCTET_STREAM))
+            || (kind == ItemKind::Email
+                && (detected == detect::TEXT || detected == detect::OCTET_STREAM))
     }
 
     fn needs_bytes(&self) -> bool {
@@ -48,7 +49,11 @@ impl Format for Email {
         } else {
             data
         };
-        let data = if sink.in_mbox() { unescape_from(data) } else { Cow::Borrowed(data) };
+        let data = if sink.in_mbox() {
+            unescape_from(data)
+        } else {
+            Cow::Borrowed(data)
+        };
         let mail = mailparse::parse_mail(&data).map_err(|e| e.to_string())?;
         for (key, header) in [
             ("from", "From"),
@@ -75,15 +80,24 @@ impl Format for Email {
                 Some(n) => n.clone(),
                 None => format!("part{}", leaf.number),
             };
-            let kind = if leaf.is_message { ItemKind::Email } else { ItemKind::Attachment };
+            let kind = if leaf.is_message {
+                ItemKind::Email
+            } else {
+                ItemKind::Attachment
+            };
             let (body, defect) = decode_body(leaf.part);
             let mut m = Member::new(member_name, kind, MemberContent::Bytes(&[]));
             m.declared_type = Some(leaf.part.ctype.mimetype.to_ascii_lowercase());
-            m.metadata.insert("mime_part".into(), Value::from(leaf.number));
+            m.metadata
+                .insert("mime_part".into(), Value::from(leaf.number));
             if let Some(n) = &leaf.name {
                 m.metadata.insert("filename".into(), Value::from(n.clone()));
             }
-            if let Some(enc) = leaf.part.headers.get_first_value("Content-Transfer-Encoding") {
+            if let Some(enc) = leaf
+                .part
+                .headers
+                .get_first_value("Content-Transfer-Encoding")
+            {
                 m.metadata.insert(
                     "transfer_encoding".into(),
                     Value::from(enc.trim().to_ascii_lowercase()),
@@ -110,45 +124,109 @@ impl Format for Email {
 /// first complete padding), so that hashes agree with what
 /// `get_payload(decode=True)` returns; the defect, if any, is reported.
 fn decode_body(part: &ParsedMail<'_>) -> (Result<Vec<u8>, String>, Option<String>) {
-    match part.get_body_encoded() {
-        mailparse::body::Body::Base64(b) => {
-            let (bytes, defect) = decode_base64_lenient(b.get_raw());
+    let raw = raw_body(part);
+    let cte = part
+        .headers
+        .get_first_value("Content-Transfer-Encoding")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match cte.as_str() {
+        "base64" => {
+            let (bytes, defect) = decode_base64_lenient(raw);
             (Ok(bytes), defect)
         }
-        _ => {
-            let cte = part
-                .headers
-                .get_first_value("Content-Transfer-Encoding")
-                .map(|v| v.trim().to_ascii_lowercase())
-                .unwrap_or_default();
-            if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue" | "uue") {
-                return match decode_uu(raw_body(part)) {
-                    Some(b) => (Ok(b), None),
-                    None => (
-                        Ok(raw_body(part).to_vec()),
-                        Some("uuencoded body without a 'begin' line; kept undecoded".into()),
-                    ),
-                };
-            }
-            (part.get_body_raw().map_err(|e| e.to_string()), None)
-        }
+        "quoted-printable" => (Ok(decode_qp(raw)), None),
+        "x-uuencode" | "uuencode" | "x-uue" | "uue" => match decode_uu(raw) {
+            Some(b) => (Ok(b), None),
+            None => (
+                Ok(raw.to_vec()),
+                Some("uuencoded body without a 'begin' line; kept undecoded".into()),
+            ),
+        },
+        _ => (Ok(raw.to_vec()), None),
     }
 }
 
-/// The body bytes as they stand in the message, still encoded.
+/// The body bytes as they stand in the message, still encoded. When a part
+/// has no blank line between its headers and its body (a common defect),
+/// the body starts at the first line that is not a header, as in Python.
 fn raw_body<'a>(part: &'a ParsedMail<'a>) -> &'a [u8] {
     use mailparse::body::Body;
-    match part.get_body_encoded() {
+    let body = match part.get_body_encoded() {
         Body::Base64(b) | Body::QuotedPrintable(b) => b.get_raw(),
         Body::SevenBit(b) | Body::EightBit(b) => b.get_raw(),
         Body::Binary(b) => b.get_raw(),
+    };
+    if !body.is_empty() {
+        return body;
     }
+    let raw = part.raw_bytes;
+    let mut pos = 0;
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        let t = line.strip_suffix(b"\n").unwrap_or(line);
+        let t = t.strip_suffix(b"\r").unwrap_or(t);
+        if t.is_empty() {
+            return body;
+        }
+        let continuation = pos > 0 && matches!(t[0], b' ' | b'\t');
+        let header = t
+            .iter()
+            .position(|&b| b == b':')
+            .is_some_and(|c| c > 0 && t[..c].iter().all(|&b| (33..=126).contains(&b)));
+        if !continuation && !header {
+            return &raw[pos..];
+        }
+        pos += line.len();
+    }
+    body
+}
+
+/// Quoted-printable decoding with the rules of Python's `binascii.a2b_qp`
+/// (what `get_payload(decode=True)` uses), so hashes agree with it: `=`
+/// then a line break is a soft break, `=XX` (either case) a byte, `==` an
+/// `=`, any other `=` kept as it is, a final lone `=` dropped.
+fn decode_qp(data: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] != b'=' {
+            out.push(data[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if i >= data.len() {
+            break;
+        }
+        match (data[i], data.get(i + 1).copied().and_then(hex)) {
+            (b'\n', _) => i += 1,
+            (b'\r', _) => {
+                while i < data.len() && data[i] != b'\n' {
+                    i += 1;
+                }
+                i = (i + 1).min(data.len());
+            }
+            (b'=', _) => {
+                out.push(b'=');
+                i += 1;
+            }
+            (c, Some(lo)) if hex(c).is_some() => {
+                out.push((hex(c).unwrap_or(0) << 4) | lo);
+                i += 2;
+            }
+            _ => out.push(b'='),
+        }
+    }
+    out
 }
 
 /// uudecode, as Python's `uu` module does for `x-uuencode` parts: the lines
 /// between `begin … name` and `end`, each led by its length character.
 fn decode_uu(data: &[u8]) -> Option<Vec<u8>> {
-    let mut lines = data.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let mut lines = data
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     lines.by_ref().find(|l| l.starts_with(b"begin "))?;
     let mut out = Vec::new();
     for line in lines {
@@ -220,7 +298,11 @@ pub(crate) fn decode_base64_lenient(data: &[u8]) -> (Vec<u8>, Option<String>) {
         3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
         1 => {
             // Python gives up and returns the encoded text, lines joined.
-            let joined: Vec<u8> = data.iter().copied().filter(|&b| b != b'\r' && b != b'\n').collect();
+            let joined: Vec<u8> = data
+                .iter()
+                .copied()
+                .filter(|&b| b != b'\r' && b != b'\n')
+                .collect();
             return (
                 joined,
                 Some("invalid base64 length (one character too many); kept undecoded".into()),
@@ -256,24 +338,28 @@ fn collect<'a>(part: &'a ParsedMail<'a>, out: &mut Vec<Leaf<'a>>) {
         }
         return;
     }
-    if part.ctype.mimetype.starts_with("multipart/") {
-        // An empty multipart (no parts found) holds nothing to list.
-        return;
-    }
     let number = out.len() + 1;
     let disposition = part.get_content_disposition();
     let name = disposition
         .params
         .get("filename")
-        .or_else(|| part.ctype.params.get("name"))
-        .map(|n| decode_words(n))
+        .map(|n| keep_backslashes(part, "Content-Disposition", "filename", n))
+        .or_else(|| {
+            part.ctype
+                .params
+                .get("name")
+                .map(|n| keep_backslashes(part, "Content-Type", "name", n))
+        })
+        .map(|n| decode_words(&n))
         .filter(|n| !n.trim().is_empty());
     let mimetype = part.ctype.mimetype.to_ascii_lowercase();
     let is_message = mimetype == "message/rfc822" || mimetype == "message/global";
+    // A multipart whose parts could not be found (no boundary, or none
+    // matching) is listed whole rather than lost.
     let member = name.is_some()
         || disposition.disposition == DispositionType::Attachment
         || is_message
-        || !(mimetype.starts_with("text/") || mimetype.starts_with("multipart/"));
+        || !mimetype.starts_with("text/");
     out.push(Leaf {
         part,
         number,
@@ -281,6 +367,47 @@ fn collect<'a>(part: &'a ParsedMail<'a>, out: &mut Vec<Leaf<'a>>) {
         is_message,
         member,
     });
+}
+
+/// A quoted parameter value with only `\\` and `\"` unescaped, as
+/// Python's `email` does: Netscape-era mailers wrote Windows paths
+/// (`"C:\TEMP\x.png"`) unescaped, and the path is evidence worth keeping.
+/// `parsed` (mailparse's value, every backslash taken as an escape) is
+/// returned unchanged when the raw header has no backslash in it.
+fn keep_backslashes(part: &ParsedMail<'_>, header: &str, param: &str, parsed: &str) -> String {
+    let Some(h) = part.headers.get_first_header(header) else {
+        return parsed.to_string();
+    };
+    let raw = h.get_value_raw();
+    if !raw.contains(&b'\\') {
+        return parsed.to_string();
+    }
+    let lower = raw.to_ascii_lowercase();
+    let key = format!("{param}=\"");
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], key.as_bytes()).map(|i| i + from) {
+        let before = if i == 0 { b';' } else { lower[i - 1] };
+        if before == b';' || before.is_ascii_whitespace() {
+            let mut value = Vec::new();
+            let mut j = i + key.len();
+            while j < raw.len() && raw[j] != b'"' {
+                if raw[j] == b'\\' && matches!(raw.get(j + 1), Some(b'\\' | b'"')) {
+                    j += 1;
+                }
+                value.push(raw[j]);
+                j += 1;
+            }
+            if j < raw.len() {
+                return String::from_utf8_lossy(&value).into_owned();
+            }
+        }
+        from = i + 1;
+    }
+    parsed.to_string()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Decodes RFC 2047 encoded words left in a parameter value (many mailers
@@ -325,13 +452,19 @@ mod tests {
 
     #[test]
     fn unescapes_mboxrd_from_lines() {
-        assert_eq!(&*unescape_from(b"a\n>From x\n>>From y\nFrom z"), b"a\nFrom x\n>From y\nFrom z");
+        assert_eq!(
+            &*unescape_from(b"a\n>From x\n>>From y\nFrom z"),
+            b"a\nFrom x\n>From y\nFrom z"
+        );
         assert!(matches!(unescape_from(b"plain\n"), Cow::Borrowed(_)));
     }
 
     #[test]
     fn lenient_base64_like_python() {
-        assert_eq!(decode_base64_lenient(b"aGVsbG8=\r\n"), (b"hello".to_vec(), None));
+        assert_eq!(
+            decode_base64_lenient(b"aGVsbG8=\r\n"),
+            (b"hello".to_vec(), None)
+        );
         assert_eq!(decode_base64_lenient(b"aGVs\r\nbG8").0, b"hello");
         assert!(decode_base64_lenient(b"aGVs\r\nbG8").1.is_some());
         assert_eq!(decode_base64_lenient(b"aGV*sbG8=").0, b"hello");
@@ -340,9 +473,22 @@ mod tests {
     }
 
     #[test]
+    fn quoted_printable_like_python() {
+        assert_eq!(
+            decode_qp(b"caf=C3=A9 =\r\nsuite=3d\n"),
+            "café suite=\n".as_bytes()
+        );
+        assert_eq!(decode_qp(b"a=ZZb=="), b"a=ZZb=");
+        assert_eq!(decode_qp(b"end="), b"end");
+    }
+
+    #[test]
     fn uudecode() {
         // "Cat" uuencoded.
-        assert_eq!(decode_uu(b"begin 644 cat.txt\n#0V%T\n`\nend\n").as_deref(), Some(&b"Cat"[..]));
+        assert_eq!(
+            decode_uu(b"begin 644 cat.txt\n#0V%T\n`\nend\n").as_deref(),
+            Some(&b"Cat"[..])
+        );
         assert_eq!(decode_uu(b"no begin here"), None);
     }
 

@@ -17,10 +17,24 @@ use crate::{Error, Progress};
 
 /// One entry found on disk.
 enum Entry {
-    File { path: String, abs: PathBuf, size: u64 },
-    Symlink { path: String, target: String, error: Option<String> },
-    Special { path: String, what: &'static str },
-    Unreadable { path: String, error: String },
+    File {
+        path: String,
+        abs: PathBuf,
+        size: u64,
+    },
+    Symlink {
+        path: String,
+        target: String,
+        error: Option<String>,
+    },
+    Special {
+        path: String,
+        what: &'static str,
+    },
+    Unreadable {
+        path: String,
+        error: String,
+    },
 }
 
 /// What the walk found under the roots, before any file is read.
@@ -49,7 +63,8 @@ impl Listing {
 fn build_excludes(patterns: &[String]) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let g = Glob::new(p).map_err(|e| Error::Usage(format!("invalid --exclude pattern '{p}': {e}")))?;
+        let g = Glob::new(p)
+            .map_err(|e| Error::Usage(format!("invalid --exclude pattern '{p}': {e}")))?;
         b.add(g);
     }
     b.build()
@@ -242,7 +257,8 @@ fn read_entry(config: &Config, entry: &Entry) -> (Vec<Item>, Vec<Finding>) {
                     item.error = Some(format!("internal error: {what}"));
                     w.items.push(item);
                 } else if w.items[0].error.is_none() {
-                    w.items[0].error = Some(format!("internal error while reading members: {what}"));
+                    w.items[0].error =
+                        Some(format!("internal error while reading members: {what}"));
                 }
                 w.findings.push(
                     Finding::new(

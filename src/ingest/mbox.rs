@@ -118,7 +118,10 @@ impl<R: BufRead> Lines<R> {
             let room = LINE_CAP - bytes.len();
             let (take, done) = match memchr(b'\n', &buf[..buf.len().min(room)]) {
                 Some(i) => (i + 1, true),
-                None => (buf.len().min(room), bytes.len() + buf.len().min(room) >= LINE_CAP),
+                None => (
+                    buf.len().min(room),
+                    bytes.len() + buf.len().min(room) >= LINE_CAP,
+                ),
             };
             bytes.extend_from_slice(&buf[..take]);
             self.r.consume(take);

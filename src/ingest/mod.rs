@@ -223,7 +223,6 @@ impl Sink<'_, '_> {
     pub fn in_mbox(&self) -> bool {
         self.in_mbox
     }
-
 }
 
 /// Why reading a member stopped before its end.
@@ -270,8 +269,12 @@ impl<'l> Walker<'l> {
     }
 
     fn error_finding(&mut self, rule: &str, path: &str, message: String) {
-        self.findings
-            .push(Finding::new(rule, Severity::Low, vec![path.to_string()], message));
+        self.findings.push(Finding::new(
+            rule,
+            Severity::Low,
+            vec![path.to_string()],
+            message,
+        ));
     }
 
     /// A regular file on disk at `abs`, known in the report as `path`.
@@ -509,7 +512,8 @@ impl<'l> Walker<'l> {
             MemberContent::Link(target) => {
                 item.kind = ItemKind::Symlink;
                 item.detected_type = "inode/symlink".into();
-                item.metadata.insert("link_target".into(), Value::from(target));
+                item.metadata
+                    .insert("link_target".into(), Value::from(target));
                 self.push(item);
                 return true;
             }

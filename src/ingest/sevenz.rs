@@ -24,7 +24,8 @@ impl Format for SevenZ {
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
         let reader = content.seekable().map_err(|e| e.to_string())?;
-        let mut archive = ArchiveReader::new(reader, Password::empty()).map_err(|e| e.to_string())?;
+        let mut archive =
+            ArchiveReader::new(reader, Password::empty()).map_err(|e| e.to_string())?;
         archive.set_thread_count(1);
         let files: Vec<(String, u64)> = archive
             .archive()

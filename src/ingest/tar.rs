@@ -46,7 +46,8 @@ pub(crate) fn list_tar(reader: impl Read, sink: &mut Sink<'_, '_>) -> Result<(),
                 .insert("mode".into(), Value::from(format!("{mode:o}")));
         }
         if let Ok(Some(u)) = header.username() {
-            m.metadata.insert("owner".into(), Value::from(u.to_string()));
+            m.metadata
+                .insert("owner".into(), Value::from(u.to_string()));
         }
         m.declared_size = header.size().ok();
         if kind.is_symlink() || kind.is_hard_link() {

@@ -55,10 +55,14 @@ impl Format for Zip {
             let mut m = Member::new(name, ItemKind::ArchiveMember, MemberContent::Bytes(&[]));
             m.declared_size = Some(entry.size());
             m.compressed_size = Some(entry.compressed_size());
-            m.metadata
-                .insert("crc32".into(), Value::from(format!("{:08x}", entry.crc32())));
-            m.metadata
-                .insert("compression".into(), Value::from(entry.compression().to_string()));
+            m.metadata.insert(
+                "crc32".into(),
+                Value::from(format!("{:08x}", entry.crc32())),
+            );
+            m.metadata.insert(
+                "compression".into(),
+                Value::from(entry.compression().to_string()),
+            );
             if let Some(t) = entry.last_modified() {
                 m.metadata.insert(
                     "modified".into(),
@@ -76,7 +80,8 @@ impl Format for Zip {
             if entry.encrypted() {
                 m.metadata.insert("encrypted".into(), Value::from(true));
                 m.content = MemberContent::Unreadable(
-                    "encrypted (password-protected) member; name, sizes and CRC are recorded".into(),
+                    "encrypted (password-protected) member; name, sizes and CRC are recorded"
+                        .into(),
                 );
                 sink.member(m);
                 continue;
@@ -105,4 +110,3 @@ impl Format for Zip {
         Ok(())
     }
 }
-

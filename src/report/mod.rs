@@ -131,7 +131,10 @@ pub(crate) fn build(
     };
     for item in &items {
         *summary.by_kind.entry(item.kind.to_string()).or_default() += 1;
-        *summary.by_type.entry(item.detected_type.clone()).or_default() += 1;
+        *summary
+            .by_type
+            .entry(item.detected_type.clone())
+            .or_default() += 1;
         if item.error.is_some() {
             summary.errors += 1;
         }

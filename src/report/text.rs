@@ -89,14 +89,19 @@ pub fn render(report: &Report, style: Style) -> String {
         o,
         "  types       {}{}",
         shown.join(", "),
-        if more > 0 { format!(", and {more} more") } else { String::new() }
+        if more > 0 {
+            format!(", and {more} more")
+        } else {
+            String::new()
+        }
     );
     for (format, c) in &s.containers {
         let _ = writeln!(
             o,
-            "  {:<11} {} containers: {} members listed, {} read",
+            "  {:<11} {} container{}: {} members listed, {} read",
             format,
             count(c.containers),
+            if c.containers == 1 { "" } else { "s" },
             count(c.members_listed),
             count(c.members_read)
         );

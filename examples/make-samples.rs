@@ -630,10 +630,9 @@ fn png(rgb: [u8; 3]) -> Vec<u8> {
     let (w, h) = (16u32, 16u32);
     let mut raw = Vec::new();
     for _ in 0..h {
-        raw.push(0);
-        for _ in 0..w {
-            raw.extend_from_slice(&rgb);
-        }
+        // Filter type 0, then the row's pixels.
+        raw.extend_from_slice(&[0]);
+        raw.extend(rgb.repeat(w as usize));
     }
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&raw).expect("zlib");

@@ -369,27 +369,41 @@ fn collect<'a>(part: &'a ParsedMail<'a>, out: &mut Vec<Leaf<'a>>) {
     });
 }
 
-/// A quoted parameter value with only `\\` and `\"` unescaped, as
-/// Python's `email` does: Netscape-era mailers wrote Windows paths
-/// (`"C:\TEMP\x.png"`) unescaped, and the path is evidence worth keeping.
-/// `parsed` (mailparse's value, every backslash taken as an escape) is
-/// returned unchanged when the raw header has no backslash in it.
+/// A quoted parameter value read from the raw header, with only `\\` and
+/// `\"` unescaped, as Python's `email` does. Used when the raw value holds a
+/// backslash (Netscape-era mailers wrote Windows paths, `"C:\TEMP\x.png"`,
+/// unescaped, and the path is evidence worth keeping) or an encoded word
+/// (which must be decoded from the raw bytes, joined with its neighbours).
+/// Otherwise `parsed`, mailparse's value (RFC 2231 applied), is kept.
 fn keep_backslashes(part: &ParsedMail<'_>, header: &str, param: &str, parsed: &str) -> String {
     let Some(h) = part.headers.get_first_header(header) else {
         return parsed.to_string();
     };
-    let raw = h.get_value_raw();
-    if !raw.contains(&b'\\') {
+    let raw: Vec<u8> = h
+        .get_value_raw()
+        .iter()
+        .copied()
+        .filter(|&b| b != b'\r' && b != b'\n')
+        .collect();
+    if !raw.contains(&b'\\') && find(&raw, b"=?").is_none() {
         return parsed.to_string();
     }
     let lower = raw.to_ascii_lowercase();
-    let key = format!("{param}=\"");
+    let key = format!("{param}=");
     let mut from = 0;
     while let Some(i) = find(&lower[from..], key.as_bytes()).map(|i| i + from) {
         let before = if i == 0 { b';' } else { lower[i - 1] };
-        if before == b';' || before.is_ascii_whitespace() {
-            let mut value = Vec::new();
-            let mut j = i + key.len();
+        from = i + 1;
+        if !(before == b';' || before.is_ascii_whitespace()) {
+            continue;
+        }
+        let mut j = i + key.len();
+        while j < raw.len() && raw[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = Vec::new();
+        if raw.get(j) == Some(&b'"') {
+            j += 1;
             while j < raw.len() && raw[j] != b'"' {
                 if raw[j] == b'\\' && matches!(raw.get(j + 1), Some(b'\\' | b'"')) {
                     j += 1;
@@ -397,11 +411,16 @@ fn keep_backslashes(part: &ParsedMail<'_>, header: &str, param: &str, parsed: &s
                 value.push(raw[j]);
                 j += 1;
             }
-            if j < raw.len() {
-                return String::from_utf8_lossy(&value).into_owned();
+            if j >= raw.len() {
+                continue;
+            }
+        } else {
+            while j < raw.len() && raw[j] != b';' {
+                value.push(raw[j]);
+                j += 1;
             }
         }
-        from = i + 1;
+        return String::from_utf8_lossy(value.trim_ascii()).into_owned();
     }
     parsed.to_string()
 }
@@ -412,15 +431,78 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Decodes RFC 2047 encoded words left in a parameter value (many mailers
 /// put `=?UTF-8?B?…?=` in `filename=` although RFC 2231 is the standard).
+/// Adjacent words in one charset are joined before decoding, because
+/// mailers split multi-byte characters across them.
 fn decode_words(s: &str) -> String {
     if !s.contains("=?") {
         return s.to_string();
     }
-    let line = format!("X: {s}");
-    match mailparse::parse_header(line.as_bytes()) {
-        Ok((h, _)) => h.get_value(),
-        Err(_) => s.to_string(),
+    let mut out = String::new();
+    let mut pending: Option<(String, Vec<u8>)> = None;
+    let mut gap = String::new();
+    let mut rest = s;
+    let flush = |pending: &mut Option<(String, Vec<u8>)>, out: &mut String| {
+        if let Some((charset, bytes)) = pending.take() {
+            let label = charset.split('*').next().unwrap_or("");
+            match encoding_rs::Encoding::for_label(label.as_bytes()) {
+                Some(enc) => out.push_str(&enc.decode_without_bom_handling(&bytes).0),
+                None => out.push_str(&String::from_utf8_lossy(&bytes)),
+            }
+        }
+    };
+    while let Some(start) = rest.find("=?") {
+        let Some(word) = parse_word(&rest[start..]) else {
+            gap.push_str(&rest[..start + 2]);
+            rest = &rest[start + 2..];
+            continue;
+        };
+        let (charset, bytes, len) = word;
+        let between = format!("{gap}{}", &rest[..start]);
+        gap.clear();
+        let same = pending
+            .as_ref()
+            .is_some_and(|(c, _)| c.eq_ignore_ascii_case(&charset));
+        if !(pending.is_some() && between.trim().is_empty()) {
+            flush(&mut pending, &mut out);
+            out.push_str(&between);
+        } else if !same {
+            flush(&mut pending, &mut out);
+        }
+        match pending.as_mut() {
+            Some((_, b)) => b.extend_from_slice(&bytes),
+            None => pending = Some((charset, bytes)),
+        }
+        rest = &rest[start + len..];
     }
+    flush(&mut pending, &mut out);
+    out.push_str(&gap);
+    out.push_str(rest);
+    out
+}
+
+/// One encoded word at the start of `s`: (charset, decoded bytes, length).
+fn parse_word(s: &str) -> Option<(String, Vec<u8>, usize)> {
+    let body = s.strip_prefix("=?")?;
+    let q1 = body.find('?')?;
+    let charset = &body[..q1];
+    let after = &body[q1 + 1..];
+    let mut chars = after.chars();
+    let enc = chars.next()?.to_ascii_uppercase();
+    if chars.next()? != '?' {
+        return None;
+    }
+    let text_start = q1 + 3;
+    let end = body[text_start..].find("?=")?;
+    let text = &body[text_start..text_start + end];
+    if charset.is_empty() || text.contains(' ') {
+        return None;
+    }
+    let bytes = match enc {
+        'B' => decode_base64_lenient(text.as_bytes()).0,
+        'Q' => decode_qp(text.replace('_', " ").as_bytes()),
+        _ => return None,
+    };
+    Some((charset.to_string(), bytes, 2 + text_start + end + 2))
 }
 
 /// mboxrd unescaping: a line `>From `, `>>From `, … loses one `>`.
@@ -496,5 +578,14 @@ mod tests {
     fn decodes_encoded_word_names() {
         assert_eq!(decode_words("=?UTF-8?B?w6l0w6kucGRm?="), "été.pdf");
         assert_eq!(decode_words("plain.pdf"), "plain.pdf");
+        // A two-byte character split across two words.
+        assert_eq!(
+            decode_words(
+                "=?utf-8?B?0LTQvtC60YPQvNC10L3RgtGLINC00LvRjyDQvtGC0LTQ?=\n\t=?utf-8?B?tdC70LAg0LrQsNC00YDQvtCyLnBkZg==?="
+            ),
+            "документы для отдела кадров.pdf"
+        );
+        assert_eq!(decode_words("a =?ISO-8859-1?Q?caf=E9?= b"), "a café b");
+        assert_eq!(decode_words("=?bogus"), "=?bogus");
     }
 }

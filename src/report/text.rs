@@ -27,7 +27,7 @@ pub fn count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -134,7 +134,7 @@ pub fn render(report: &Report, style: Style) -> String {
         .iter()
         .filter(|f| f.severity >= Severity::Low)
         .collect();
-    ranked.sort_by(|a, b| b.severity.cmp(&a.severity));
+    ranked.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !ranked.is_empty() && style.top > 0 {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", paint(style, "1", "Findings, most serious first:"));

@@ -1,0 +1,249 @@
+//! Hostile and broken input: every case completes, lists what it can, and
+//! says what it could not read.
+
+use std::os::unix::ffi::OsStrExt;
+
+use leakcheck::{ItemKind, Severity};
+
+use crate::util::*;
+
+#[test]
+fn zip_bomb_member_is_stopped_by_the_ratio_guard() {
+    let dir = tempdir();
+    let zeros = vec![0u8; 24 << 20];
+    write(
+        dir.path(),
+        "bomb.zip",
+        &zip_of(&[("zeros.bin", &zeros), ("ok.txt", b"fine")]),
+    );
+    let r = scan_path(dir.path(), &[]);
+    let bomb = item(&r, "bomb.zip!zeros.bin");
+    assert!(bomb.sha256.is_none());
+    assert!(bomb.error.as_deref().unwrap_or("").contains("limit.ratio"));
+    let f = findings(&r, "limit.ratio");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].paths[0], "bomb.zip!zeros.bin");
+    assert!(f[0].evidence["compressed_size"].as_u64().is_some());
+    // The rest of the archive is still read.
+    assert_eq!(
+        item(&r, "bomb.zip!ok.txt").sha256.as_deref(),
+        Some(sha256(b"fine").as_str())
+    );
+    let c = item(&r, "bomb.zip").container.clone().expect("container");
+    assert_eq!((c.members_listed, c.members_read), (2, 1));
+    assert!(
+        r.summary
+            .incomplete_containers
+            .iter()
+            .any(|i| i.path == "bomb.zip")
+    );
+    // A looser guard reads it whole.
+    let r = scan_path(dir.path(), &["--max-ratio", "100000"]);
+    assert_eq!(
+        item(&r, "bomb.zip!zeros.bin").sha256.as_deref(),
+        Some(sha256(&zeros).as_str())
+    );
+}
+
+#[test]
+fn nested_bomb_is_stopped_by_the_archive_budget() {
+    let dir = tempdir();
+    let block = vec![7u8; 1 << 20];
+    let inner = zip_of(&[("a", &block), ("b", &block), ("c", &block)]);
+    let outer = zip_of(&[("1.zip", &inner), ("2.zip", &inner), ("3.zip", &inner)]);
+    write(dir.path(), "nested.zip", &outer);
+    let r = scan_path(dir.path(), &["--max-archive-bytes", "4M"]);
+    assert_eq!(
+        findings(&r, "limit.archive_bytes").len(),
+        1,
+        "one finding per archive"
+    );
+    let unread: Vec<_> = r.items.iter().filter(|i| i.error.is_some()).collect();
+    assert!(!unread.is_empty());
+    // Every member is still listed, read or not.
+    for z in ["1.zip", "2.zip", "3.zip"] {
+        item(&r, &format!("nested.zip!{z}"));
+    }
+}
+
+#[test]
+fn truncated_zip_is_reported_not_fatal() {
+    let dir = tempdir();
+    let good = zip_of(&[("a.txt", b"alpha"), ("b.txt", b"beta")]);
+    write(dir.path(), "cut.zip", &good[..good.len() / 2]);
+    write(dir.path(), "after.txt", b"still scanned");
+    let r = scan_path(dir.path(), &[]);
+    let cut = item(&r, "cut.zip");
+    assert_eq!(
+        cut.sha256.as_deref(),
+        Some(sha256(&good[..good.len() / 2]).as_str())
+    );
+    assert!(cut.error.is_some());
+    assert_eq!(findings(&r, "ingest.damaged_container").len(), 1);
+    item(&r, "after.txt");
+}
+
+#[test]
+fn path_traversal_member_names_are_flagged_and_kept_verbatim() {
+    let dir = tempdir();
+    let z = zip_of(&[
+        ("../escape.txt", b"1"),
+        ("/etc/passwd", b"2"),
+        ("C:\\win.ini", b"3"),
+        ("fine/ok.txt", b"4"),
+    ]);
+    write(dir.path(), "evil.zip", &z);
+    let r = scan_path(dir.path(), &[]);
+    for name in ["../escape.txt", "/etc/passwd", "C:\\win.ini"] {
+        let p = format!("evil.zip!{name}");
+        item(&r, &p);
+        assert!(
+            findings(&r, "name.path_traversal")
+                .iter()
+                .any(|f| f.paths[0] == p),
+            "{p} not flagged"
+        );
+    }
+    assert_eq!(findings(&r, "name.path_traversal").len(), 3);
+    // Nothing was written anywhere: the scan extracts nothing.
+    assert!(!dir.path().join("escape.txt").exists());
+}
+
+#[test]
+fn symlinks_are_listed_not_followed_and_loops_do_not_hang() {
+    let dir = tempdir();
+    write(dir.path(), "real/a.txt", b"a");
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("real/loop"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("outside")).expect("symlink");
+    let r = scan_path(dir.path(), &[]);
+    let l = item(&r, "real/loop");
+    assert_eq!(l.kind, ItemKind::Symlink);
+    assert!(l.sha256.is_none());
+    assert_eq!(item(&r, "outside").kind, ItemKind::Symlink);
+    assert_eq!(findings(&r, "fs.symlink").len(), 2);
+    // Followed, the loop is reported and the scan still completes.
+    let r = scan_path(dir.path(), &["--follow-symlinks"]);
+    item(&r, "real/a.txt");
+    let lp = item(&r, "real/loop");
+    assert!(lp.error.as_deref().unwrap_or("").contains("loop"), "{lp:?}");
+}
+
+#[test]
+fn names_that_are_not_utf8_or_hold_bang_and_percent_are_escaped() {
+    let dir = tempdir();
+    let raw = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(dir.path().join(raw), b"x").expect("write");
+    write(dir.path(), "a!b%c.txt", b"y");
+    let r = scan_path(dir.path(), &[]);
+    item(&r, "caf%E9.txt");
+    item(&r, "a%21b%25c.txt");
+}
+
+#[test]
+fn encrypted_members_are_listed_with_sizes_but_not_read() {
+    // A stored zip with the "encrypted" flag set on its member, in both the
+    // local and the central header: enough for a reader to refuse it.
+    let mut z = zip_with(
+        &[("secret.txt", b"attack at dawn")],
+        zip::CompressionMethod::Stored,
+    );
+    z[6] |= 1;
+    let cd = z
+        .windows(4)
+        .position(|w| w == b"PK\x01\x02")
+        .expect("central directory");
+    z[cd + 8] |= 1;
+    let dir = tempdir();
+    write(dir.path(), "locked.zip", &z);
+    let r = scan_path(dir.path(), &[]);
+    let s = item(&r, "locked.zip!secret.txt");
+    assert!(s.sha256.is_none());
+    assert_eq!(s.size, 14);
+    assert_eq!(s.metadata["encrypted"], serde_json::json!(true));
+    assert!(s.metadata.contains_key("crc32"));
+    let c = item(&r, "locked.zip").container.clone().expect("container");
+    assert_eq!((c.members_listed, c.members_read), (1, 0));
+}
+
+#[test]
+fn depth_and_member_count_limits_are_findings() {
+    let dir = tempdir();
+    let mut z = zip_of(&[("core.txt", b"deep")]);
+    for i in 0..5 {
+        z = zip_of(&[(&format!("level{i}.zip"), &z)]);
+    }
+    write(dir.path(), "deep.zip", &z);
+    let r = scan_path(dir.path(), &["--max-depth", "3"]);
+    let f = findings(&r, "limit.depth");
+    assert_eq!(f.len(), 1);
+    assert!(r.items.iter().all(|i| i.path.matches('!').count() <= 3));
+
+    let many: Vec<(String, Vec<u8>)> = (0..10)
+        .map(|i| (format!("f{i}.txt"), vec![b'x'; i]))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let dir = tempdir();
+    write(dir.path(), "many.zip", &zip_of(&refs));
+    let r = scan_path(dir.path(), &["--max-items-per-container", "4"]);
+    let c = item(&r, "many.zip").container.clone().expect("container");
+    assert_eq!((c.members_listed, c.members_read), (10, 4));
+    let f = findings(&r, "limit.items_per_container");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].evidence["members_listed"], serde_json::json!(10));
+}
+
+#[test]
+fn special_files_empty_files_and_crlf_mbox() {
+    let dir = tempdir();
+    let fifo = dir.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).expect("path");
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    write(dir.path(), "empty.pdf", b"");
+    let mbox = b"From a@x Mon Jan  2 10:00:00 2017\r\nFrom: a@x\r\nSubject: one\r\n\r\nhi\r\n\r\nFrom b@x Mon Jan  2 11:00:00 2017\r\nFrom: b@x\r\nSubject: two\r\n\r\nyo\r\n";
+    write(dir.path(), "crlf.mbox", mbox);
+    let r = scan_path(dir.path(), &[]);
+    let p = item(&r, "pipe");
+    assert_eq!(p.kind, ItemKind::Special);
+    assert!(p.error.is_some());
+    let e = item(&r, "empty.pdf");
+    assert_eq!(e.sha256.as_deref(), Some(sha256(b"").as_str()));
+    assert!(
+        r.findings.iter().all(|f| f.severity < Severity::Medium),
+        "an empty file or a FIFO is not evidence of forgery"
+    );
+    // CRLF blank lines are kept, as Python's mailbox keeps them.
+    let first = item(&r, "crlf.mbox!1");
+    assert_eq!(
+        first.sha256.as_deref(),
+        Some(sha256(b"From: a@x\r\nSubject: one\r\n\r\nhi\r\n\r\n").as_str())
+    );
+    assert_eq!(
+        item(&r, "crlf.mbox!2").metadata["subject"],
+        serde_json::json!("two")
+    );
+}
+
+#[test]
+fn malformed_mime_and_bad_base64_do_not_lose_the_message() {
+    let msg = b"From: a@x\nTo: b@x\nSubject: broken\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/pdf; name=\"x.pdf\"\nContent-Transfer-Encoding: base64\nJVBERi0xLjQK*!!garbage\n--b\nContent-Type: image/png; name=\"y.png\"\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo\n--b--\n";
+    let dir = tempdir();
+    write(dir.path(), "broken.eml", msg);
+    let r = scan_path(dir.path(), &[]);
+    let e = item(&r, "broken.eml");
+    assert_eq!(e.kind, ItemKind::Email);
+    // No blank line after the part's headers: the body is still found.
+    let pdf = item(&r, "broken.eml!x.pdf");
+    assert_eq!(pdf.detected_type, "application/pdf");
+    assert!(pdf.metadata.contains_key("decode_defect"));
+    // Missing padding is supplied, as mail readers do.
+    let png = item(&r, "broken.eml!y.png");
+    assert_eq!(
+        png.sha256.as_deref(),
+        Some(sha256(b"\x89PNG\r\n\x1a\n").as_str())
+    );
+}

@@ -1,0 +1,147 @@
+//! Test harness: runs the real binary in fresh temp dirs and reads its JSON
+//! report into the library's own typed structs, so a field that changes
+//! shape fails to parse.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use leakcheck::Report;
+use leakcheck::item::Item;
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_leakcheck"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn samples() -> PathBuf {
+    root().join("samples").join("dump")
+}
+
+pub fn shared_corpus() -> PathBuf {
+    root().join("..").join("shared").join("corpus")
+}
+
+/// Runs the binary; panics with everything it printed if `expect_code` is not met.
+pub fn run(args: &[&str], expect_code: i32) -> Output {
+    let out = bin().args(args).output().expect("run leakcheck");
+    if out.status.code() != Some(expect_code) {
+        panic!(
+            "leakcheck {:?} exited {:?}, expected {expect_code}\n--- stdout\n{}\n--- stderr\n{}",
+            args,
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    out
+}
+
+/// `leakcheck scan --json ARGS…`, parsed.
+pub fn scan(args: &[&str]) -> (Report, Vec<u8>) {
+    let mut full = vec!["scan", "--json"];
+    full.extend_from_slice(args);
+    let out = run(&full, 0);
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "report does not parse: {e}\n{}",
+            String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(2000)])
+        )
+    });
+    (report, out.stdout)
+}
+
+pub fn scan_path(p: &Path, extra: &[&str]) -> Report {
+    let s = p.to_str().expect("utf-8 temp path");
+    let mut args = vec![s];
+    args.extend_from_slice(extra);
+    scan(&args).0
+}
+
+pub fn item<'a>(r: &'a Report, path: &str) -> &'a Item {
+    r.items.iter().find(|i| i.path == path).unwrap_or_else(|| {
+        let paths: Vec<&str> = r.items.iter().map(|i| i.path.as_str()).collect();
+        panic!("no item '{path}'; items: {paths:#?}")
+    })
+}
+
+pub fn findings<'a>(r: &'a Report, rule: &str) -> Vec<&'a leakcheck::Finding> {
+    r.findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+pub fn sha256(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn blake3(data: &[u8]) -> String {
+    blake3::hash(data).to_hex().to_string()
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// A zip of (name, bytes), deflated.
+pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    zip_with(files, zip::CompressionMethod::Deflated)
+}
+
+pub fn zip_with(files: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(method)
+        .large_file(false);
+    for (name, data) in files {
+        z.start_file(*name, opts).expect("zip entry");
+        z.write_all(data).expect("zip write");
+    }
+    z.finish().expect("zip finish").into_inner()
+}
+
+pub fn write(dir: &Path, rel: &str, data: &[u8]) -> PathBuf {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, data).expect("write");
+    p
+}
+
+pub fn python3() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The Python oracle's inventory of a folder: path → sha256 (None for
+/// attached messages, which Python re-serialises).
+pub fn oracle(dir: &Path) -> std::collections::BTreeMap<String, Option<String>> {
+    let out = Command::new("python3")
+        .arg(root().join("tests/oracle/inventory.py"))
+        .arg(dir)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "oracle failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("oracle json");
+    v.as_object()
+        .expect("object")
+        .iter()
+        .map(|(k, v)| (k.clone(), v["sha256"].as_str().map(str::to_string)))
+        .collect()
+}

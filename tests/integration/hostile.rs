@@ -247,3 +247,42 @@ fn malformed_mime_and_bad_base64_do_not_lose_the_message() {
         Some(sha256(b"\x89PNG\r\n\x1a\n").as_str())
     );
 }
+
+#[test]
+fn a_name_stored_twice_in_a_zip_yields_both_copies() {
+    // Two members, then the second renamed in place to the first's name.
+    let mut z = zip_with(
+        &[
+            ("invoice.txt", b"genuine amount: 100"),
+            ("invoicX.txt", b"forged amount: 9000"),
+        ],
+        zip::CompressionMethod::Deflated,
+    );
+    let positions: Vec<usize> = z
+        .windows(11)
+        .enumerate()
+        .filter(|(_, w)| *w == b"invoicX.txt")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(positions.len(), 2, "local and central names");
+    for p in positions {
+        z[p + 6] = b'e';
+    }
+    let dir = tempdir();
+    write(dir.path(), "twice.zip", &z);
+    let r = scan_path(dir.path(), &[]);
+    let hashes: Vec<Option<String>> = r
+        .items
+        .iter()
+        .filter(|i| i.parent.as_deref() == Some("twice.zip"))
+        .map(|i| i.sha256.clone())
+        .collect();
+    assert_eq!(hashes.len(), 2, "{:#?}", r.items);
+    assert!(hashes.contains(&Some(sha256(b"genuine amount: 100"))));
+    assert!(hashes.contains(&Some(sha256(b"forged amount: 9000"))));
+    let dup = findings(&r, "archive.duplicate_name");
+    assert_eq!(dup.len(), 1);
+    assert_eq!(dup[0].evidence["name"], serde_json::json!("invoice.txt"));
+    let c = item(&r, "twice.zip").container.clone().expect("container");
+    assert_eq!((c.members_listed, c.members_read), (2, 2));
+}

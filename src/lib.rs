@@ -71,7 +71,9 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
             "nothing to scan: give at least one path".into(),
         ));
     }
-    let mut builder = rayon::ThreadPoolBuilder::new();
+    // Deep nesting recurses through the container readers: give each worker
+    // a stack far larger than the depth limit needs.
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
     if let Some(n) = config.jobs {
         builder = builder.num_threads(n.max(1));
     }

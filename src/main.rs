@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 use leakcheck::config::{Limits, parse_size};
@@ -104,17 +105,27 @@ impl LimitArgs {
     }
 }
 
-/// A progress bar on standard error, shown only on a terminal.
-struct Bar(indicatif::ProgressBar);
+/// A progress bar on standard error, shown only on a terminal: bytes,
+/// files, rate and time left.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    done: AtomicU64,
+    total: AtomicU64,
+}
 
 impl Progress for Bar {
     fn start(&self, entries: u64, bytes: u64) {
-        self.0.set_length(bytes);
-        self.0.set_message(format!("0/{entries} files"));
-        self.0.set_position(0);
+        self.total.store(entries, Ordering::Relaxed);
+        self.bar.set_length(bytes);
+        self.bar.set_message(format!("0/{entries} files"));
     }
     fn file_done(&self, bytes: u64) {
-        self.0.inc(bytes);
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.inc(bytes);
+        self.bar.set_message(format!(
+            "{done}/{} files",
+            self.total.load(Ordering::Relaxed)
+        ));
     }
 }
 
@@ -160,13 +171,17 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
     );
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} {msg} ({bytes_per_sec}, {eta} left)",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let progress = Bar(bar);
+    let progress = Bar {
+        bar,
+        done: AtomicU64::new(0),
+        total: AtomicU64::new(0),
+    };
     let report = leakcheck::scan(&config, &progress)?;
-    progress.0.finish_and_clear();
+    progress.bar.finish_and_clear();
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

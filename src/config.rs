@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 /// the scan goes on; none is silent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
-    /// Deepest container nesting that is opened (a file on disk is depth 0,
-    /// a member of a zip on disk is depth 1, …).
+    /// Deepest level of members listed (a file on disk is depth 0, a member
+    /// of a zip on disk depth 1, …); a container whose members would be
+    /// deeper is not opened.
     pub max_depth: u32,
     /// Largest decompressed size of one member; reading stops there.
     pub max_member_bytes: u64,

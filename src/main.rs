@@ -1,7 +1,7 @@
 //! The `leakcheck` command: arguments in, library call, exit code out.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -71,7 +71,7 @@ struct ScanArgs {
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Limits (sizes take K, M, G, T suffixes)")]
 struct LimitArgs {
-    /// Deepest container nesting that is opened.
+    /// Deepest level of members listed (members of a file on disk are at depth 1).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
     max_depth: u32,
     /// Largest decompressed size of one member.
@@ -86,7 +86,7 @@ struct LimitArgs {
     /// Largest email or inner archive held in memory to be parsed; larger ones are still hashed.
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
     max_parse_bytes: u64,
-    /// Most members read per container.
+    /// Most members listed per container; the rest are counted.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_items_per_container)]
     max_items_per_container: u64,
 }
@@ -191,20 +191,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if let Some(path) = &args.out {
-        for root in &config.roots {
-            if let (Ok(r), Some(parent)) = (root.canonicalize(), path.parent())
-                && let Ok(p) = parent.canonicalize().or_else(|_| std::env::current_dir())
-                && p.starts_with(&r)
-            {
-                anyhow::bail!(
-                    "refusing to write '{}' inside the scanned root '{}': evidence is never written to",
-                    path.display(),
-                    root.display()
-                );
-            }
-        }
-        std::fs::write(path, report.to_json())
-            .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+        write_report(path, &config.roots, report.to_json().as_bytes())?;
     }
     if !args.quiet {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -215,6 +202,45 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
         out.write_all(text::render(&report, style).as_bytes())?;
         out.flush()?;
     }
+    Ok(())
+}
+
+/// Writes the report to `path`, never into the evidence: a path inside a
+/// scanned folder, equal to a scanned file, or a symbolic link is refused.
+fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir = parent
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+    let target = dir.join(path.file_name().unwrap_or_default());
+    let existing = std::fs::symlink_metadata(&target).ok();
+    for root in roots {
+        let Ok(r) = root.canonicalize() else { continue };
+        let same_file = match (&existing, std::fs::metadata(&r)) {
+            (Some(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        };
+        if target.starts_with(&r) || same_file {
+            anyhow::bail!(
+                "refusing to write '{}' inside the scanned root '{}': evidence is never written to",
+                path.display(),
+                root.display()
+            );
+        }
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&target)
+        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+    f.write_all(data)
+        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
     Ok(())
 }
 

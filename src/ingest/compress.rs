@@ -25,9 +25,7 @@ impl Format for Gzip {
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
         let mut dec =
             flate2::bufread::MultiGzDecoder::new(content.stream().map_err(|e| e.to_string())?);
-        let mut head = vec![0u8; 512];
-        let n = super::read_full(&mut dec, &mut head).map_err(|e| e.to_string())?;
-        head.truncate(n);
+        let head = read_head(&mut dec);
         let fname = dec.header().and_then(|h| h.filename()).map(<[u8]>::to_vec);
         let name =
             fname.unwrap_or_else(|| stem(sink.parent_path(), &[".tgz", ".gz", ".z"], ".tar"));
@@ -47,22 +45,64 @@ impl Format for Bzip2 {
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
         let mut dec =
             bzip2::read::MultiBzDecoder::new(content.stream().map_err(|e| e.to_string())?);
-        let mut head = vec![0u8; 512];
-        let n = super::read_full(&mut dec, &mut head).map_err(|e| e.to_string())?;
-        head.truncate(n);
+        let head = read_head(&mut dec);
         let name = stem(sink.parent_path(), &[".tbz2", ".tbz", ".bz2"], ".tar");
         payload(head, dec, name, content.len(), sink)
     }
 }
 
+/// The first 512 decompressed bytes (enough to recognise a tar), or the
+/// error that stopped them.
+fn read_head(dec: &mut impl Read) -> Result<Vec<u8>, String> {
+    let mut head = vec![0u8; 512];
+    let n = super::read_full(dec, &mut head).map_err(|e| e.to_string())?;
+    head.truncate(n);
+    Ok(head)
+}
+
+/// Fails the stream once it has produced more than `left` bytes, so that
+/// skipping over members can never decompress without bound.
+struct Budget<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::other("the per-archive decompression limit was reached")
+        })?;
+        Ok(n)
+    }
+}
+
 /// A tar payload is listed member by member; anything else is one member.
 fn payload(
-    head: Vec<u8>,
+    head: Result<Vec<u8>, String>,
     rest: impl Read,
     name: Vec<u8>,
     compressed: u64,
     sink: &mut Sink<'_, '_>,
 ) -> Result<(), String> {
+    let head = match head {
+        Ok(h) => h,
+        Err(e) => {
+            // Too damaged to show even its start: still one member, unread.
+            let mut m = Member::new(
+                name,
+                ItemKind::ArchiveMember,
+                MemberContent::Unreadable(e.clone()),
+            );
+            m.compressed_size = Some(compressed);
+            sink.member(m);
+            return Err(e);
+        }
+    };
+    let rest = Budget {
+        inner: rest,
+        left: sink.archive_budget(),
+    };
     let mut stream = Cursor::new(head).chain(rest);
     if is_tar(stream.get_ref().0.get_ref()) {
         return list_tar(stream, sink);

@@ -485,21 +485,20 @@ fn parse_word(s: &str) -> Option<(String, Vec<u8>, usize)> {
     let body = s.strip_prefix("=?")?;
     let q1 = body.find('?')?;
     let charset = &body[..q1];
-    let after = &body[q1 + 1..];
-    let mut chars = after.chars();
-    let enc = chars.next()?.to_ascii_uppercase();
-    if chars.next()? != '?' {
+    let after = body.as_bytes().get(q1 + 1..q1 + 3)?;
+    let enc = after[0].to_ascii_uppercase();
+    if after[1] != b'?' {
         return None;
     }
     let text_start = q1 + 3;
-    let end = body[text_start..].find("?=")?;
-    let text = &body[text_start..text_start + end];
+    let end = body.get(text_start..)?.find("?=")?;
+    let text = body.get(text_start..text_start + end)?;
     if charset.is_empty() || text.contains(' ') {
         return None;
     }
     let bytes = match enc {
-        'B' => decode_base64_lenient(text.as_bytes()).0,
-        'Q' => decode_qp(text.replace('_', " ").as_bytes()),
+        b'B' => decode_base64_lenient(text.as_bytes()).0,
+        b'Q' => decode_qp(text.replace('_', " ").as_bytes()),
         _ => return None,
     };
     Some((charset.to_string(), bytes, 2 + text_start + end + 2))
@@ -587,5 +586,8 @@ mod tests {
         );
         assert_eq!(decode_words("a =?ISO-8859-1?Q?caf=E9?= b"), "a café b");
         assert_eq!(decode_words("=?bogus"), "=?bogus");
+        // A multi-byte character where the encoding letter belongs.
+        assert_eq!(decode_words("=?utf-8?€?abc?="), "=?utf-8?€?abc?=");
+        assert_eq!(decode_words("=?utf-8?B"), "=?utf-8?B");
     }
 }

@@ -103,9 +103,14 @@ pub(crate) fn root_prefixes(roots: &[PathBuf]) -> Vec<String> {
                 .ok()
                 .and_then(|c| c.file_name().map(|n| escape_segment_bytes(n.as_bytes())))
                 .unwrap_or_else(|| format!("root{}", i + 1));
-            let n = seen.entry(name.clone()).or_default();
-            *n += 1;
-            if *n == 1 { name } else { format!("{name}~{n}") }
+            let mut candidate = name.clone();
+            let mut n = 1;
+            while seen.contains_key(&candidate) {
+                n += 1;
+                candidate = format!("{name}~{n}");
+            }
+            seen.insert(candidate.clone(), 1);
+            candidate
         })
         .collect()
 }
@@ -243,11 +248,7 @@ fn read_entry(config: &Config, entry: &Entry) -> (Vec<Item>, Vec<Finding>) {
             let r = catch_unwind(AssertUnwindSafe(|| w.file(path.clone(), None, abs)));
             if let Err(panic) = r {
                 // A backstop: a parser bug must cost one file, not the scan.
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown".into());
+                let what = super::panic_text(&*panic);
                 let mut w2 = Walker::new(&config.limits);
                 w2.items = std::mem::take(&mut w.items);
                 w2.findings = std::mem::take(&mut w.findings);

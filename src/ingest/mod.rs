@@ -171,7 +171,13 @@ impl Sink<'_, '_> {
         if !self.seen.insert(m.name.clone()) {
             // A repeated name would give two items the same path: the repeat
             // is named by its position, and the name kept in metadata.
-            let position = format!("entry{}", self.counts.members_listed);
+            let mut position = format!("entry{}", self.counts.members_listed);
+            let mut k = 1;
+            while self.seen.contains(position.as_bytes()) {
+                k += 1;
+                position = format!("entry{}-{k}", self.counts.members_listed);
+            }
+            self.seen.insert(position.clone().into_bytes());
             let shown = String::from_utf8_lossy(&m.name).into_owned();
             self.walker.findings.push(
                 Finding::new(
@@ -188,10 +194,53 @@ impl Sink<'_, '_> {
             m.name = position.into_bytes();
         }
         let from_mbox = self.counts.format == "mbox";
-        let read = self.walker.member(&self.parent, self.depth, from_mbox, m);
-        if read {
-            self.counts.members_read += 1;
+        let path = member_path_bytes(&self.parent, &m.name);
+        let (parent, depth) = (self.parent.clone(), self.depth);
+        let walker = &mut *self.walker;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            walker.member(&parent, depth, from_mbox, m)
+        }));
+        match result {
+            Ok(true) => self.counts.members_read += 1,
+            Ok(false) => {}
+            Err(panic) => {
+                // A backstop: a parser bug costs one member, not the file.
+                let what = panic_text(&*panic);
+                if !self.walker.items.iter().any(|i| i.path == path) {
+                    let mut item = Item::new(path.clone(), Some(parent), ItemKind::ArchiveMember);
+                    item.error = Some(format!("internal error: {what}"));
+                    self.walker.items.push(item);
+                }
+                self.walker.findings.push(
+                    Finding::new(
+                        "ingest.internal_error",
+                        Severity::Low,
+                        vec![path],
+                        "leakcheck failed on this member (a bug, please report it); the rest of the container is still read.",
+                    )
+                    .with("panic", what),
+                );
+            }
         }
+    }
+
+    /// Members listed so far.
+    pub fn listed(&self) -> u64 {
+        self.counts.members_listed
+    }
+
+    /// Decompressed bytes still allowed under the current file on disk.
+    pub fn archive_budget(&self) -> u64 {
+        self.walker
+            .limits
+            .max_archive_bytes
+            .saturating_sub(self.walker.inflated)
+    }
+
+    /// Whether the per-archive decompression budget is spent: formats stop
+    /// listing then, rather than decompressing on to skip members.
+    pub fn exhausted(&self) -> bool {
+        self.walker.inflated > self.walker.limits.max_archive_bytes
     }
 
     /// Adds an observation to the container item itself.
@@ -405,9 +454,10 @@ impl<'l> Walker<'l> {
                 Severity::Low,
                 vec![path],
                 format!(
-                    "This {} is nested {} containers deep, past the limit of {}: its members were not read.",
+                    "This {} is at nesting depth {}; its members would be at depth {}, past the limit of {}, so they were not read.",
                     format.name(),
                     depth,
+                    depth + 1,
                     self.limits.max_depth
                 ),
             )
@@ -526,6 +576,12 @@ impl<'l> Walker<'l> {
             stop,
         } = read;
         item.size = size;
+        let stop = stop.or_else(|| match m.declared_size {
+            Some(declared) if declared != size && borrowed.is_none() => Some(Stop::Io(format!(
+                "the container declares {declared} bytes but {size} could be read (truncated or damaged)"
+            ))),
+            _ => None,
+        });
         if let Some(stop) = stop {
             self.stopped(&mut item, stop, m.compressed_size);
             self.push(item);
@@ -679,6 +735,15 @@ impl<'l> Walker<'l> {
             stop,
         }
     }
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Whether a detected type is an email message.

@@ -2,8 +2,6 @@
 //! BZip2/Deflate/PPMd and AES). Solid blocks are decoded in order; an
 //! encrypted archive's members are listed as unreadable.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 use sevenz_rust2::{ArchiveReader, Password};
 
@@ -34,12 +32,16 @@ impl Format for SevenZ {
             .filter(|f| !f.is_directory && !f.is_anti_item)
             .map(|f| (f.name.clone(), f.size))
             .collect();
-        let mut done = BTreeSet::new();
+        // Entries come in the archive's order: count them, names may repeat.
+        let mut done = 0usize;
         let result = archive.for_each_entries(|entry, reader| {
             if entry.is_directory || entry.is_anti_item {
                 return Ok(true);
             }
-            done.insert(entry.name.clone());
+            if sink.exhausted() {
+                return Ok(false);
+            }
+            done += 1;
             let mut m = Member::new(
                 entry.name.clone(),
                 ItemKind::ArchiveMember,
@@ -61,7 +63,7 @@ impl Format for SevenZ {
         if let Err(e) = result {
             let why = e.to_string();
             // Members the decoder never reached are still listed, each with the reason.
-            for (name, size) in files.into_iter().filter(|(n, _)| !done.contains(n)) {
+            for (name, size) in files.into_iter().skip(done) {
                 let mut m = Member::new(
                     name,
                     ItemKind::ArchiveMember,

@@ -30,6 +30,9 @@ pub(crate) fn list_tar(reader: impl Read, sink: &mut Sink<'_, '_>) -> Result<(),
     let mut archive = tar::Archive::new(reader);
     let entries = archive.entries().map_err(|e| e.to_string())?;
     for entry in entries {
+        if sink.exhausted() {
+            return Err("stopped: the per-archive decompression limit was reached".into());
+        }
         let mut entry = entry.map_err(|e| e.to_string())?;
         let header = entry.header();
         let kind = header.entry_type();
@@ -49,7 +52,10 @@ pub(crate) fn list_tar(reader: impl Read, sink: &mut Sink<'_, '_>) -> Result<(),
             m.metadata
                 .insert("owner".into(), Value::from(u.to_string()));
         }
-        m.declared_size = header.size().ok();
+        // A sparse file's stored size is not its size once expanded.
+        if !kind.is_gnu_sparse() {
+            m.declared_size = header.size().ok();
+        }
         if kind.is_symlink() || kind.is_hard_link() {
             let target = entry
                 .link_name_bytes()

@@ -20,7 +20,9 @@ impl Format for Zip {
     }
 
     fn opens(&self, detected: &str, _: ItemKind) -> bool {
-        detected == detect::ZIP
+        // Office and ODF packages are documents (leaves); a Java archive is
+        // an archive like any other and can carry anything.
+        detected == detect::ZIP || detected == "application/java-archive"
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
@@ -116,7 +118,7 @@ impl Format for Zip {
 /// their local headers; each is then named `entry<N>` by the sink.
 fn shadowed(content: &Content<'_>, offset: u64, sink: &mut Sink<'_, '_>) -> Result<(), String> {
     let mut r = content.seekable().map_err(|e| e.to_string())?;
-    let entries = match central_directory(&mut r) {
+    let entries = match central_directory(&mut r, offset) {
         Ok(e) => e,
         Err(e) => {
             sink.finding(
@@ -127,6 +129,7 @@ fn shadowed(content: &Content<'_>, offset: u64, sink: &mut Sink<'_, '_>) -> Resu
             return Ok(());
         }
     };
+    let before = sink.listed();
     let mut last: HashMap<&[u8], usize> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         last.insert(&e.name, i);
@@ -173,6 +176,13 @@ fn shadowed(content: &Content<'_>, offset: u64, sink: &mut Sink<'_, '_>) -> Resu
             }
         }
     }
+    if sink.listed() == before {
+        sink.finding(
+            "archive.duplicate_name",
+            Severity::Low,
+            "The zip reader reports names stored more than once, but the earlier copies could not be found in the central directory; they were not read.".into(),
+        );
+    }
     Ok(())
 }
 
@@ -201,7 +211,7 @@ fn le64(b: &[u8], at: usize) -> u64 {
 }
 
 /// Reads every central directory record (ZIP64 included), in order.
-fn central_directory(r: &mut dyn super::ReadSeek) -> std::io::Result<Vec<CdEntry>> {
+fn central_directory(r: &mut dyn super::ReadSeek, offset: u64) -> std::io::Result<Vec<CdEntry>> {
     use std::io::{Error, ErrorKind};
     let bad = |m: &str| Error::new(ErrorKind::InvalidData, m.to_string());
     let len = r.seek(SeekFrom::End(0))?;
@@ -209,10 +219,13 @@ fn central_directory(r: &mut dyn super::ReadSeek) -> std::io::Result<Vec<CdEntry
     r.seek(SeekFrom::Start(len - tail_len))?;
     let mut tail = vec![0u8; tail_len as usize];
     r.read_exact(&mut tail)?;
-    let eocd = tail
-        .windows(4)
-        .rposition(|w| w == b"PK\x05\x06")
-        .filter(|&i| i + 22 <= tail.len())
+    // The real end record is the one whose comment runs to the end of the
+    // file (a fake one can hide inside the comment).
+    let eocd = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| {
+            &tail[i..i + 4] == b"PK\x05\x06" && i + 22 + le16(&tail, i + 20) as usize == tail.len()
+        })
         .ok_or_else(|| bad("no end of central directory"))?;
     let mut count = le16(&tail, eocd + 10);
     let mut cd_size = le32(&tail, eocd + 12);
@@ -221,7 +234,7 @@ fn central_directory(r: &mut dyn super::ReadSeek) -> std::io::Result<Vec<CdEntry
         let loc = eocd - 20;
         if &tail[loc..loc + 4] == b"PK\x06\x07" {
             let z64 = le64(&tail, loc + 8);
-            r.seek(SeekFrom::Start(z64))?;
+            r.seek(SeekFrom::Start(offset.saturating_add(z64)))?;
             let mut rec = [0u8; 56];
             r.read_exact(&mut rec)?;
             if &rec[..4] != b"PK\x06\x06" {
@@ -235,7 +248,7 @@ fn central_directory(r: &mut dyn super::ReadSeek) -> std::io::Result<Vec<CdEntry
     if cd_size > len || count > cd_size / 46 + 1 {
         return Err(bad("central directory larger than the file"));
     }
-    r.seek(SeekFrom::Start(cd_offset))?;
+    r.seek(SeekFrom::Start(offset.saturating_add(cd_offset)))?;
     let mut cd = vec![0u8; cd_size as usize];
     r.read_exact(&mut cd)?;
     let mut out = Vec::new();

@@ -286,3 +286,123 @@ fn a_name_stored_twice_in_a_zip_yields_both_copies() {
     let c = item(&r, "twice.zip").container.clone().expect("container");
     assert_eq!((c.members_listed, c.members_read), (2, 2));
 }
+
+#[test]
+fn a_hostile_encoded_word_in_a_name_costs_nothing() {
+    // Regression (review of issue 2): a multi-byte character where the
+    // encoding letter belongs made the name decoder panic.
+    let mut mbox = Vec::new();
+    for (i, name) in ["ok.txt", "=?utf-8?€?abc?=", "after.txt"]
+        .iter()
+        .enumerate()
+    {
+        mbox.extend_from_slice(
+            format!(
+                "From a@x Mon Jan  2 10:00:0{i} 2017\nFrom: a@x\nSubject: m{i}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"q\"\n\n--q\nContent-Type: application/octet-stream; name=\"{name}\"\n\nAAAA\n--q--\n\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let dir = tempdir();
+    write(dir.path(), "box.mbox", &mbox);
+    let r = scan_path(dir.path(), &[]);
+    assert!(findings(&r, "ingest.internal_error").is_empty());
+    item(&r, "box.mbox!1!ok.txt");
+    item(&r, "box.mbox!2!=?utf-8?€?abc?=");
+    item(&r, "box.mbox!3!after.txt");
+}
+
+#[test]
+fn truncated_tar_members_are_errors_not_hashes() {
+    let mut t = tar::Builder::new(Vec::new());
+    let big = vec![b'x'; 100_000];
+    let mut h = tar::Header::new_gnu();
+    h.set_size(big.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    t.append_data(&mut h, "big.bin", &big[..]).expect("tar");
+    let bytes = t.into_inner().expect("tar");
+    let dir = tempdir();
+    write(dir.path(), "cut.tar", &bytes[..50_000]);
+    let r = scan_path(dir.path(), &[]);
+    let b = item(&r, "cut.tar!big.bin");
+    assert!(b.sha256.is_none(), "a truncated member has no hash: {b:?}");
+    assert!(b.error.is_some());
+    assert!(
+        r.summary
+            .incomplete_containers
+            .iter()
+            .any(|c| c.path == "cut.tar")
+    );
+}
+
+#[test]
+fn root_prefixes_never_collide() {
+    let base = tempdir();
+    for d in ["x/a", "z/a~2", "y/a"] {
+        write(&base.path().join(d), "f.txt", d.as_bytes());
+    }
+    let roots: Vec<String> = ["x/a", "z/a~2", "y/a"]
+        .iter()
+        .map(|d| base.path().join(d).to_str().expect("utf-8").to_string())
+        .collect();
+    let args: Vec<&str> = roots.iter().map(String::as_str).collect();
+    let (r, _) = scan(&args);
+    let paths: std::collections::BTreeSet<&str> = r.items.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+}
+
+#[test]
+fn out_never_overwrites_a_scanned_file_or_follows_a_link() {
+    let dir = tempdir();
+    let ev = write(
+        dir.path(),
+        "a.eml",
+        b"From: a@x\nTo: b@x\nSubject: s\n\nbody\n",
+    );
+    let before = std::fs::read(&ev).expect("read");
+    let o = run(
+        &[
+            "scan",
+            ev.to_str().expect("utf-8"),
+            "--out",
+            ev.to_str().expect("utf-8"),
+        ],
+        2,
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing"));
+    assert_eq!(std::fs::read(&ev).expect("read"), before);
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&ev, &link).expect("symlink");
+    let other = tempdir();
+    write(other.path(), "b.txt", b"b");
+    run(
+        &[
+            "scan",
+            other.path().to_str().expect("utf-8"),
+            "--out",
+            link.to_str().expect("utf-8"),
+        ],
+        2,
+    );
+    assert_eq!(std::fs::read(&ev).expect("read"), before);
+}
+
+#[test]
+fn a_zip_with_a_manifest_is_still_opened() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "backup.jar",
+        &zip_of(&[
+            ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n"),
+            ("secret/plan.pdf", b"%PDF-1.4\n"),
+        ]),
+    );
+    let r = scan_path(dir.path(), &[]);
+    assert_eq!(
+        item(&r, "backup.jar").detected_type,
+        "application/java-archive"
+    );
+    item(&r, "backup.jar!secret/plan.pdf");
+}

@@ -283,7 +283,7 @@ enum Stop {
 }
 
 /// The result of reading one member.
-struct Read_ {
+struct ReadOutcome {
     digests: Option<Digests>,
     size: u64,
     head: Vec<u8>,
@@ -539,7 +539,7 @@ impl<'l> Walker<'l> {
                 let digests = digest_bytes(b);
                 self.inflated += b.len() as u64;
                 borrowed = Some(b);
-                Read_ {
+                ReadOutcome {
                     size: digests.size,
                     digests: Some(digests),
                     head: Vec::new(),
@@ -568,7 +568,7 @@ impl<'l> Walker<'l> {
                 return true;
             }
         };
-        let Read_ {
+        let ReadOutcome {
             digests,
             size,
             head,
@@ -667,7 +667,7 @@ impl<'l> Walker<'l> {
 
     /// Reads a member's stream to its end (or to a limit), hashing as it goes
     /// and keeping the bytes when they fit the parse limit.
-    fn read_member(&mut self, r: &mut dyn Read, compressed: Option<u64>) -> Read_ {
+    fn read_member(&mut self, r: &mut dyn Read, compressed: Option<u64>) -> ReadOutcome {
         let l = self.limits;
         let mut d = Digester::new();
         let mut head = Vec::new();
@@ -727,7 +727,7 @@ impl<'l> Walker<'l> {
             self.archive_limit_reported = true;
         }
         let size = d.size();
-        Read_ {
+        ReadOutcome {
             digests: stop.is_none().then(|| d.finish()),
             size,
             head,

@@ -122,27 +122,7 @@ fn emlx_and_messages_recognised_by_content_not_name() {
 fn a_zip_in_an_attachment_of_a_mail_in_an_mbox_in_a_zip() {
     let plan = b"the plan";
     let inner = zip_of(&[("draft/plan.txt", plan)]);
-    let b64 = {
-        // Standard base64 with line breaks, as mailers write it.
-        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut s = String::new();
-        for (i, c) in inner.chunks(3).enumerate() {
-            if i > 0 && i % 19 == 0 {
-                s.push('\n');
-            }
-            let n = (u32::from(c[0]) << 16)
-                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-                | u32::from(*c.get(2).unwrap_or(&0));
-            for k in 0..4 {
-                s.push(if k <= c.len() {
-                    A[((n >> (18 - 6 * k)) & 63) as usize] as char
-                } else {
-                    '='
-                });
-            }
-        }
-        s
-    };
+    let b64 = base64_lines(&inner);
     let mail = format!(
         "From: a@x\nTo: b@x\nSubject: budget\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"z\"\n\n--z\nContent-Type: text/plain\n\nsee attached\n--z\nContent-Type: application/zip; name=\"budget.zip\"\nContent-Transfer-Encoding: base64\n\n{b64}\n--z--\n"
     );

@@ -58,6 +58,11 @@ pub struct Config {
     pub limits: Limits,
     /// Worker threads; `None` uses one per core.
     pub jobs: Option<usize>,
+    /// DKIM public keys (`--dkim-keys`), looked up instead of DNS.
+    pub dkim_keys: crate::email::KeyStore,
+    /// The dump's time window (`--window`), as Unix seconds, start and end
+    /// inclusive; inferred from the dated items when absent.
+    pub window: Option<(i64, i64)>,
 }
 
 /// Parses a byte size such as `4096`, `64K`, `256M`, `4G` or `1T` (powers of 1024).
@@ -84,6 +89,25 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("'{s}' is not a size (examples: 4096, 64K, 256M, 4G)"))?;
     n.checked_mul(mult)
         .ok_or_else(|| format!("size '{s}' is too large"))
+}
+
+/// Parses `START..END` (dates `2017-01-01` or times `2017-01-01T12:00:00Z`,
+/// UTC; a date as END means the end of that day).
+pub fn parse_window(s: &str) -> Result<(i64, i64), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("'{s}' is not START..END (e.g. 2017-01-01..2017-05-05)"))?;
+    let start = crate::email::date::parse_iso(a)
+        .ok_or_else(|| format!("'{a}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"))?;
+    let mut end = crate::email::date::parse_iso(b)
+        .ok_or_else(|| format!("'{b}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"))?;
+    if !b.contains(['T', ' ']) {
+        end += 86_399;
+    }
+    if end < start {
+        return Err(format!("the window ends ({b}) before it starts ({a})"));
+    }
+    Ok((start, end))
 }
 
 #[cfg(test)]

@@ -86,6 +86,9 @@ pub struct Item {
     /// Set when the item is a container whose members were listed.
     pub container: Option<ContainerCounts>,
     pub metadata: Metadata,
+    /// What the item says about itself when it is an email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Box<crate::email::EmailFacts>>,
     /// Why the item (or part of it) could not be read.
     pub error: Option<String>,
 }
@@ -103,6 +106,7 @@ impl Item {
             blake3: None,
             container: None,
             metadata: Metadata::new(),
+            email: None,
             error: None,
         }
     }

@@ -60,6 +60,18 @@ struct ScanArgs {
     /// No summary and no progress bar; errors still go to standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// DKIM public keys: a file or folder of DNS TXT records, one
+    /// `<selector>._domainkey.<domain> <record>` per line, or BIND zone-file
+    /// records (`name. IN TXT ( "v=DKIM1; …" "…" )`); repeatable. Without
+    /// keys, DKIM body hashes are still checked but signatures show
+    /// "key unavailable". No DNS lookup is ever made.
+    #[arg(long, value_name = "PATH")]
+    dkim_keys: Vec<PathBuf>,
+    /// The dump's time window, START..END in UTC (e.g. 2017-01-01..2017-05-05);
+    /// items dated outside it are reported. By default it is inferred from the
+    /// bulk of the dated items.
+    #[arg(long, value_name = "START..END", value_parser = leakcheck::config::parse_window)]
+    window: Option<(i64, i64)>,
     /// Findings to show in full in the summary.
     #[arg(long, value_name = "N", default_value_t = 10)]
     top: usize,
@@ -145,6 +157,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads every `--dkim-keys` source into one store; a name given twice with
+/// different keys is reported (the first is used).
+fn load_keys(paths: &[PathBuf]) -> anyhow::Result<leakcheck::email::KeyStore> {
+    let mut store = leakcheck::email::KeyStore::default();
+    for p in paths {
+        let more = leakcheck::email::KeyStore::load(p).map_err(anyhow::Error::msg)?;
+        if more.is_empty() {
+            anyhow::bail!(
+                "no DKIM key records in '{}' (expected lines like '<selector>._domainkey.<domain> v=DKIM1; k=rsa; p=…')",
+                p.display()
+            );
+        }
+        store.merge(more);
+    }
+    for name in &store.conflicts {
+        eprintln!(
+            "leakcheck: warning: DKIM key {name} is given more than once with different values; the first is used"
+        );
+    }
+    Ok(store)
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -159,6 +193,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
         follow_symlinks: args.follow_symlinks,
         limits: args.limits.limits(),
         jobs: args.jobs,
+        dkim_keys: load_keys(&args.dkim_keys)?,
+        window: args.window,
     };
     let stderr_tty = std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::with_draw_target(

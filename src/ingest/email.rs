@@ -54,18 +54,9 @@ impl Format for Email {
         } else {
             Cow::Borrowed(data)
         };
+        let facts = crate::email::extract(&data, sink.dkim_keys());
+        sink.email_facts(facts);
         let mail = mailparse::parse_mail(&data).map_err(|e| e.to_string())?;
-        for (key, header) in [
-            ("from", "From"),
-            ("to", "To"),
-            ("subject", "Subject"),
-            ("date", "Date"),
-            ("message_id", "Message-ID"),
-        ] {
-            if let Some(v) = mail.headers.get_first_value(header) {
-                sink.container_metadata(key, v.trim().to_string());
-            }
-        }
         let mut leaves = Vec::new();
         collect(&mail, &mut leaves);
         let mut names: HashMap<String, usize> = HashMap::new();
@@ -185,7 +176,7 @@ fn raw_body<'a>(part: &'a ParsedMail<'a>) -> &'a [u8] {
 /// (what `get_payload(decode=True)` uses), so hashes agree with it: `=`
 /// then a line break is a soft break, `=XX` (either case) a byte, `==` an
 /// `=`, any other `=` kept as it is, a final lone `=` dropped.
-fn decode_qp(data: &[u8]) -> Vec<u8> {
+pub(crate) fn decode_qp(data: &[u8]) -> Vec<u8> {
     let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(data.len());
     let mut i = 0;
@@ -350,7 +341,7 @@ fn collect<'a>(part: &'a ParsedMail<'a>, out: &mut Vec<Leaf<'a>>) {
                 .get("name")
                 .map(|n| keep_backslashes(part, "Content-Type", "name", n))
         })
-        .map(|n| decode_words(&n))
+        .map(|n| crate::email::header::decode_words(&n))
         .filter(|n| !n.trim().is_empty());
     let mimetype = part.ctype.mimetype.to_ascii_lowercase();
     let is_message = mimetype == "message/rfc822" || mimetype == "message/global";
@@ -429,81 +420,6 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Decodes RFC 2047 encoded words left in a parameter value (many mailers
-/// put `=?UTF-8?B?…?=` in `filename=` although RFC 2231 is the standard).
-/// Adjacent words in one charset are joined before decoding, because
-/// mailers split multi-byte characters across them.
-fn decode_words(s: &str) -> String {
-    if !s.contains("=?") {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut pending: Option<(String, Vec<u8>)> = None;
-    let mut gap = String::new();
-    let mut rest = s;
-    let flush = |pending: &mut Option<(String, Vec<u8>)>, out: &mut String| {
-        if let Some((charset, bytes)) = pending.take() {
-            let label = charset.split('*').next().unwrap_or("");
-            match encoding_rs::Encoding::for_label(label.as_bytes()) {
-                Some(enc) => out.push_str(&enc.decode_without_bom_handling(&bytes).0),
-                None => out.push_str(&String::from_utf8_lossy(&bytes)),
-            }
-        }
-    };
-    while let Some(start) = rest.find("=?") {
-        let Some(word) = parse_word(&rest[start..]) else {
-            gap.push_str(&rest[..start + 2]);
-            rest = &rest[start + 2..];
-            continue;
-        };
-        let (charset, bytes, len) = word;
-        let between = format!("{gap}{}", &rest[..start]);
-        gap.clear();
-        let same = pending
-            .as_ref()
-            .is_some_and(|(c, _)| c.eq_ignore_ascii_case(&charset));
-        if !(pending.is_some() && between.trim().is_empty()) {
-            flush(&mut pending, &mut out);
-            out.push_str(&between);
-        } else if !same {
-            flush(&mut pending, &mut out);
-        }
-        match pending.as_mut() {
-            Some((_, b)) => b.extend_from_slice(&bytes),
-            None => pending = Some((charset, bytes)),
-        }
-        rest = &rest[start + len..];
-    }
-    flush(&mut pending, &mut out);
-    out.push_str(&gap);
-    out.push_str(rest);
-    out
-}
-
-/// One encoded word at the start of `s`: (charset, decoded bytes, length).
-fn parse_word(s: &str) -> Option<(String, Vec<u8>, usize)> {
-    let body = s.strip_prefix("=?")?;
-    let q1 = body.find('?')?;
-    let charset = &body[..q1];
-    let after = body.as_bytes().get(q1 + 1..q1 + 3)?;
-    let enc = after[0].to_ascii_uppercase();
-    if after[1] != b'?' {
-        return None;
-    }
-    let text_start = q1 + 3;
-    let end = body.get(text_start..)?.find("?=")?;
-    let text = body.get(text_start..text_start + end)?;
-    if charset.is_empty() || text.contains(' ') {
-        return None;
-    }
-    let bytes = match enc {
-        b'B' => decode_base64_lenient(text.as_bytes()).0,
-        b'Q' => decode_qp(text.replace('_', " ").as_bytes()),
-        _ => return None,
-    };
-    Some((charset.to_string(), bytes, 2 + text_start + end + 2))
-}
-
 /// mboxrd unescaping: a line `>From `, `>>From `, … loses one `>`.
 fn unescape_from(data: &[u8]) -> Cow<'_, [u8]> {
     let needs = |line: &[u8]| {
@@ -575,19 +491,28 @@ mod tests {
 
     #[test]
     fn decodes_encoded_word_names() {
-        assert_eq!(decode_words("=?UTF-8?B?w6l0w6kucGRm?="), "été.pdf");
-        assert_eq!(decode_words("plain.pdf"), "plain.pdf");
+        assert_eq!(
+            crate::email::header::decode_words("=?UTF-8?B?w6l0w6kucGRm?="),
+            "été.pdf"
+        );
+        assert_eq!(crate::email::header::decode_words("plain.pdf"), "plain.pdf");
         // A two-byte character split across two words.
         assert_eq!(
-            decode_words(
+            crate::email::header::decode_words(
                 "=?utf-8?B?0LTQvtC60YPQvNC10L3RgtGLINC00LvRjyDQvtGC0LTQ?=\n\t=?utf-8?B?tdC70LAg0LrQsNC00YDQvtCyLnBkZg==?="
             ),
             "документы для отдела кадров.pdf"
         );
-        assert_eq!(decode_words("a =?ISO-8859-1?Q?caf=E9?= b"), "a café b");
-        assert_eq!(decode_words("=?bogus"), "=?bogus");
+        assert_eq!(
+            crate::email::header::decode_words("a =?ISO-8859-1?Q?caf=E9?= b"),
+            "a café b"
+        );
+        assert_eq!(crate::email::header::decode_words("=?bogus"), "=?bogus");
         // A multi-byte character where the encoding letter belongs.
-        assert_eq!(decode_words("=?utf-8?€?abc?="), "=?utf-8?€?abc?=");
-        assert_eq!(decode_words("=?utf-8?B"), "=?utf-8?B");
+        assert_eq!(
+            crate::email::header::decode_words("=?utf-8?€?abc?="),
+            "=?utf-8?€?abc?="
+        );
+        assert_eq!(crate::email::header::decode_words("=?utf-8?B"), "=?utf-8?B");
     }
 }

@@ -242,14 +242,14 @@ pub(crate) fn read_all(
 }
 
 fn read_entry(config: &Config, entry: &Entry) -> (Vec<Item>, Vec<Finding>) {
-    let mut w = Walker::new(&config.limits);
+    let mut w = Walker::new(config);
     match entry {
         Entry::File { path, abs, .. } => {
             let r = catch_unwind(AssertUnwindSafe(|| w.file(path.clone(), None, abs)));
             if let Err(panic) = r {
                 // A backstop: a parser bug must cost one file, not the scan.
                 let what = super::panic_text(&*panic);
-                let mut w2 = Walker::new(&config.limits);
+                let mut w2 = Walker::new(config);
                 w2.items = std::mem::take(&mut w.items);
                 w2.findings = std::mem::take(&mut w.findings);
                 w = w2;

@@ -10,6 +10,7 @@
 
 mod compress;
 mod email;
+pub(crate) use email::{decode_base64_lenient, decode_qp};
 pub(crate) mod fs;
 mod mbox;
 mod sevenz;
@@ -250,6 +251,16 @@ impl Sink<'_, '_> {
             .insert(key.to_string(), value.into());
     }
 
+    /// Records what the container, an email, says about itself.
+    pub fn email_facts(&mut self, facts: crate::email::EmailFacts) {
+        self.walker.items[self.parent_index].email = Some(Box::new(facts));
+    }
+
+    /// The DKIM keys of the scan.
+    pub fn dkim_keys(&self) -> &crate::email::KeyStore {
+        self.walker.keys
+    }
+
     /// Adds a finding about the container.
     pub fn finding(&mut self, rule: &str, severity: Severity, message: String) -> &mut Finding {
         self.walker.findings.push(Finding::new(
@@ -294,6 +305,7 @@ struct ReadOutcome {
 /// Walks one file on disk and everything inside it.
 pub(crate) struct Walker<'l> {
     limits: &'l Limits,
+    keys: &'l crate::email::KeyStore,
     pub items: Vec<Item>,
     pub findings: Vec<Finding>,
     /// Decompressed bytes read under the current file on disk.
@@ -302,9 +314,10 @@ pub(crate) struct Walker<'l> {
 }
 
 impl<'l> Walker<'l> {
-    pub fn new(limits: &'l Limits) -> Walker<'l> {
+    pub fn new(config: &'l crate::Config) -> Walker<'l> {
         Walker {
-            limits,
+            limits: &config.limits,
+            keys: &config.dkim_keys,
             items: Vec::new(),
             findings: Vec::new(),
             inflated: 0,

@@ -40,6 +40,12 @@ pub struct Options {
     pub excludes: Vec<String>,
     pub follow_symlinks: bool,
     pub limits: Limits,
+    /// DKIM key records given with `--dkim-keys` (how many names).
+    #[serde(default)]
+    pub dkim_keys: usize,
+    /// The time window given with `--window`, if any (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<String>,
 }
 
 /// One scanned root.
@@ -167,6 +173,14 @@ pub(crate) fn build(
             excludes: config.excludes.clone(),
             follow_symlinks: config.follow_symlinks,
             limits: config.limits.clone(),
+            dkim_keys: config.dkim_keys.len(),
+            window: config.window.map(|(a, b)| {
+                format!(
+                    "{}..{}",
+                    crate::email::date::utc_string(a),
+                    crate::email::date::utc_string(b)
+                )
+            }),
         },
         inputs: config
             .roots

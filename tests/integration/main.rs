@@ -1,6 +1,7 @@
 //! leakcheck's CLI tests: one test binary (see `util` for the harness).
 
 mod corpus;
+mod dkim;
 mod formats;
 mod hostile;
 mod samples;

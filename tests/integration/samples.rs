@@ -186,9 +186,9 @@ fn attachments_and_attached_messages_are_items() {
     // Arabic subjects and bodies survive as UTF-8 metadata.
     let ar = item(&r, "mail/2017-04-10-demande-entretien.eml");
     let subject = ar
-        .metadata
-        .get("subject")
-        .and_then(|v| v.as_str())
+        .email
+        .as_ref()
+        .and_then(|e| e.subject.as_deref())
         .expect("subject");
     assert!(subject.contains("مقابلة"), "{subject}");
 }

@@ -16,6 +16,8 @@ pub struct DuplicateGroup {
 
 pub struct Corpus {
     pub items: Vec<Item>,
+    /// The time window given with `--window` (UTC seconds, inclusive).
+    pub window: Option<(i64, i64)>,
     by_path: HashMap<String, usize>,
     by_sha256: HashMap<String, Vec<usize>>,
 }
@@ -32,6 +34,7 @@ impl Corpus {
         }
         Corpus {
             items,
+            window: None,
             by_path,
             by_sha256,
         }

@@ -167,6 +167,11 @@ pub struct Finding {
     pub message: String,
     /// The observed values behind the message.
     pub evidence: Metadata,
+    /// The finding supports the item being genuine (a DKIM pass, a
+    /// consistent Received chain) rather than raising a doubt; its severity
+    /// is then `info`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub supports: bool,
 }
 
 impl Finding {
@@ -193,7 +198,15 @@ impl Finding {
             paths,
             message,
             evidence: Metadata::new(),
+            supports: false,
         }
+    }
+
+    /// A finding that speaks for the item (severity `info`).
+    pub fn support(rule: &str, paths: Vec<String>, message: impl Into<String>) -> Finding {
+        let mut f = Finding::new(rule, Severity::Info, paths, message);
+        f.supports = true;
+        f
     }
 
     /// Adds an observed value.

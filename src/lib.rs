@@ -82,7 +82,8 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
     let (items, mut findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
-    let corpus = corpus::Corpus::new(items);
+    let mut corpus = corpus::Corpus::new(items);
+    corpus.window = config.window;
     findings.extend(checks::run_all(&corpus));
     Ok(report::build(config, &listing, corpus, findings))
 }

@@ -1,0 +1,208 @@
+//! Sender habits: per sender address, the mail program (X-Mailer /
+//! User-Agent, versions ignored), the shape of Message-IDs and MIME
+//! boundaries (each program has its own), and the time-zone offset. A
+//! message that matches none of its sender's established habits was likely
+//! not written by that sender's program.
+//!
+//! Only senders with at least [`MIN_MESSAGES`] other messages are profiled,
+//! so that small senders are never accused; a habit is established when at
+//! least 60% of the sender's other messages share it, and a message breaks
+//! it when its value is that rare among them (at most 5%).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Check, Mail, mails};
+use crate::corpus::Corpus;
+use crate::item::{Finding, Severity};
+
+pub struct Habits;
+
+/// Other messages a sender needs before a profile exists.
+pub const MIN_MESSAGES: usize = 5;
+
+/// A value with digits, letters and case classes collapsed: the shape a
+/// program gives its IDs (`201703270812.0042@x` → `9.9@x`).
+fn shape(s: &str) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for c in s.chars() {
+        let class = if c.is_ascii_digit() {
+            '9'
+        } else if c.is_ascii_lowercase() {
+            'a'
+        } else if c.is_ascii_uppercase() {
+            'A'
+        } else {
+            c
+        };
+        if Some(class) != last || !matches!(class, '9' | 'a' | 'A') {
+            out.push(class);
+        }
+        last = Some(class);
+    }
+    out
+}
+
+/// The mail program without its version numbers.
+fn client_family(c: &str) -> String {
+    let no_versions: String = c
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_digit() || ch == '.' {
+                ' '
+            } else {
+                ch.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    no_versions.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// (feature name, value) for each habit compared.
+type Features = [(&'static str, String); 4];
+
+fn features(m: &Mail<'_>) -> Features {
+    let f = m.facts;
+    let id_shape = match &f.message_id {
+        Some(id) => match id.rsplit_once('@') {
+            Some((l, d)) => format!("{}@{}", shape(l), d.to_ascii_lowercase()),
+            None => shape(id),
+        },
+        None => "(none)".into(),
+    };
+    [
+        (
+            "mail program",
+            f.client
+                .as_deref()
+                .map(client_family)
+                .unwrap_or_else(|| "(none)".into()),
+        ),
+        ("Message-ID style", id_shape),
+        (
+            "MIME boundary style",
+            f.boundary
+                .as_deref()
+                .map(shape)
+                .unwrap_or_else(|| "(none)".into()),
+        ),
+        (
+            "time zone",
+            f.date
+                .map(|d| {
+                    format!(
+                        "{:+03}{:02}",
+                        d.offset_minutes / 60,
+                        (d.offset_minutes % 60).abs()
+                    )
+                })
+                .unwrap_or_else(|| "(none)".into()),
+        ),
+    ]
+}
+
+impl Check for Habits {
+    fn name(&self) -> &'static str {
+        "habit"
+    }
+
+    fn run(&self, corpus: &Corpus) -> Vec<Finding> {
+        let mails = mails(corpus);
+        let mut by_sender: BTreeMap<&str, Vec<(&Mail<'_>, Features)>> = BTreeMap::new();
+        for m in &mails {
+            if let Some(a) = &m.facts.from_address {
+                by_sender
+                    .entry(a.as_str())
+                    .or_default()
+                    .push((m, features(m)));
+            }
+        }
+        let mut out = Vec::new();
+        for (sender, msgs) in by_sender {
+            if msgs.len() < MIN_MESSAGES + 1 {
+                continue;
+            }
+            let others = msgs.len() - 1;
+            // Counts of each value of each feature over all the sender's mail.
+            let mut counts: [HashMap<&str, usize>; 4] = Default::default();
+            for (_, fs) in &msgs {
+                for (k, (_, v)) in fs.iter().enumerate() {
+                    *counts[k].entry(v.as_str()).or_default() += 1;
+                }
+            }
+            for (m, fs) in &msgs {
+                let mut established = 0;
+                let mut broken = Vec::new();
+                for (k, (name, v)) in fs.iter().enumerate() {
+                    let own = counts[k].get(v.as_str()).copied().unwrap_or(1) - 1;
+                    let Some((habit, n)) = counts[k]
+                        .iter()
+                        .map(|(val, c)| (*val, if *val == v.as_str() { c - 1 } else { *c }))
+                        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                    else {
+                        continue;
+                    };
+                    if n * 10 < others * 6 {
+                        continue; // no habit to break
+                    }
+                    established += 1;
+                    if own * 20 <= others && habit != v.as_str() {
+                        broken.push((*name, v.clone(), habit.to_string(), n));
+                    }
+                }
+                // The program-made features: mail program, ID and boundary.
+                let program_breaks = broken.iter().filter(|b| b.0 != "time zone").count();
+                let sev = if established >= 3 && broken.len() == established && program_breaks >= 3
+                {
+                    Severity::Medium
+                } else if program_breaks >= 2 {
+                    Severity::Low
+                } else {
+                    continue;
+                };
+                let detail: Vec<String> = broken
+                    .iter()
+                    .map(|(name, v, habit, n)| {
+                        format!("{name} '{v}' where {n} of {others} others have '{habit}'")
+                    })
+                    .collect();
+                let mut f = Finding::new(
+                    "habit.sender_mismatch",
+                    sev,
+                    vec![m.path()],
+                    format!(
+                        "This message does not look like {sender}'s other {others} messages: {}. It was probably not written with their mail program.",
+                        detail.join("; ")
+                    ),
+                )
+                .with("sender", sender)
+                .with("habits_established", established as u64)
+                .with("habits_broken", broken.len() as u64);
+                for (name, v, habit, _) in &broken {
+                    f = f
+                        .with(&format!("observed {name}"), v.clone())
+                        .with(&format!("expected {name}"), habit.clone());
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_and_families() {
+        assert_eq!(shape("201703270812.0042"), "9.9");
+        assert_eq!(shape("=_horizon_b9"), "=_a_a9");
+        assert_eq!(shape("Apple-Mail=_5A3C"), "Aa-Aa=_9A9A");
+        assert_eq!(client_family("Microsoft Outlook 16.0"), "microsoft outlook");
+        assert_eq!(
+            client_family("Microsoft Outlook 15.0.4420"),
+            "microsoft outlook"
+        );
+    }
+}

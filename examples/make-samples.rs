@@ -243,6 +243,13 @@ impl When {
             ..*self
         }
     }
+    /// Seconds since the epoch (the local time is +0200).
+    fn unix(&self) -> i64 {
+        let cum = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+        let doy = i64::from(cum[(self.month - 1) as usize] + self.day - 1);
+        // 1 January 2017 is day 17167 since 1970-01-01.
+        (17_167 + doy) * 86_400 + i64::from(self.hour * 3600 + self.min * 60) - 7200
+    }
     fn id(&self) -> String {
         format!(
             "2017{:02}{:02}{:02}{:02}",
@@ -303,10 +310,13 @@ impl Mail<'_> {
         ));
         h.push_str(&format!("To: {} <{}>\n", word(self.to.name), self.to.addr));
         h.push_str(&format!("Subject: {}\n", word(self.subject)));
-        h.push_str(&format!(
-            "Date: {}\n",
-            self.date_header.unwrap_or(self.date).rfc2822()
-        ));
+        // The printer's ERP clock runs three hours fast, in all its mail:
+        // a habit, not a forgery.
+        let mut date = self.date_header.unwrap_or(self.date);
+        if self.from.addr == IMPRIMERIE.addr {
+            date = date.plus_minutes(180);
+        }
+        h.push_str(&format!("Date: {}\n", date.rfc2822()));
         h.push_str(&format!("Message-ID: {}\n", self.id()));
         if let Some(r) = &self.in_reply_to {
             h.push_str(&format!("In-Reply-To: {r}\nReferences: {r}\n"));
@@ -320,6 +330,117 @@ impl Mail<'_> {
         }
         h.into_bytes()
     }
+}
+
+// ---------------------------------------------------------------- DKIM
+
+/// The campaign's DKIM signing key (Ed25519, RFC 8463), fixed so that the
+/// samples are the same on every run. Its public half is written to
+/// `samples/dkim-keys.txt`.
+fn dkim_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[0x48; 32])
+}
+
+const DKIM_SELECTOR: &str = "mai2017";
+
+fn dkim_record() -> String {
+    use base64::Engine;
+    let p = base64::engine::general_purpose::STANDARD.encode(dkim_key().verifying_key().to_bytes());
+    format!("{DKIM_SELECTOR}._domainkey.horizon.example v=DKIM1; k=ed25519; p={p}\n")
+}
+
+fn relaxed_header(name: &str, value: &str) -> String {
+    let v: String = value.replace(['\r', '\n'], "");
+    let v = v
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{}:{}", name.to_ascii_lowercase().trim_end(), v.trim())
+}
+
+/// Signs a message (LF line endings) as horizon.example's server would:
+/// ed25519-sha256, relaxed/relaxed, over From, To, Subject, Date and
+/// Message-ID. The DKIM-Signature header is put on top.
+fn dkim_sign(msg: &[u8], when: When) -> Vec<u8> {
+    use base64::Engine;
+    use ed25519_dalek::Signer;
+    use sha2::Digest;
+    let text = String::from_utf8_lossy(msg).into_owned();
+    let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in head.split('\n') {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = fields.last_mut() {
+                last.1.push_str("\r\n");
+                last.1.push_str(line);
+            }
+        } else if let Some((n, v)) = line.split_once(':') {
+            fields.push((n.to_string(), v.to_string()));
+        }
+    }
+    // Relaxed body: trailing whitespace off each line, runs squeezed,
+    // trailing empty lines dropped, CRLF endings.
+    let mut lines: Vec<String> = body
+        .split('\n')
+        .map(|l| {
+            l.split([' ', '\t'])
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut canon_body = String::new();
+    for l in &lines {
+        canon_body.push_str(l);
+        canon_body.push_str("\r\n");
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let bh = b64.encode(sha2::Sha256::digest(canon_body.as_bytes()));
+    let signed = ["from", "to", "subject", "date", "message-id"];
+    let value = format!(
+        " v=1; a=ed25519-sha256; c=relaxed/relaxed; d=horizon.example; s={DKIM_SELECTOR}; t={}; h={}; bh={bh}; b=",
+        when.unix(),
+        signed.join(":")
+    );
+    let mut data = String::new();
+    for name in signed {
+        if let Some((n, v)) = fields
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            data.push_str(&relaxed_header(n, v));
+            data.push_str("\r\n");
+        }
+    }
+    data.push_str(&relaxed_header("DKIM-Signature", &value));
+    let sig = dkim_key().sign(&sha2::Sha256::digest(data.as_bytes()));
+    let mut out = format!("DKIM-Signature:{value}{}\n", b64.encode(sig.to_bytes())).into_bytes();
+    out.extend_from_slice(msg);
+    out
+}
+
+/// Replaces the first header line starting with `prefix` (a plant made
+/// after the fact, e.g. by a forger editing a signed message).
+fn edit_line(msg: &[u8], prefix: &str, new_line: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(msg);
+    let mut out = String::new();
+    let mut done = false;
+    for line in text.split_inclusive('\n') {
+        if !done && line.starts_with(prefix) {
+            out.push_str(new_line);
+            out.push('\n');
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
 }
 
 // ---------------------------------------------------------------- documents
@@ -1123,7 +1244,7 @@ fn main() {
     truth.push(json!({
         "path": "mailboxes/equipe.mbox!5",
         "kind": "date-after-received",
-        "expected_rule": null,
+        "expected_rule": "date.after_received",
         "issue": 3,
         "note": "Date header 4 May 2017 22:47, Received hops 20 April 2017 10:01-10:02: the Date was rewritten."
     }));
@@ -1131,7 +1252,7 @@ fn main() {
         "path": "mailboxes/equipe.mbox!7",
         "related": ["mailboxes/equipe.mbox!8"],
         "kind": "reply-before-parent",
-        "expected_rule": null,
+        "expected_rule": "thread.reply_before_parent",
         "issue": 3,
         "note": "In-Reply-To points to mailboxes/equipe.mbox!8, which is dated a day and eight hours after the reply."
     }));
@@ -1250,6 +1371,367 @@ fn main() {
         routine.push((*from, when, m.bytes()));
     }
     files.insert("mailboxes/mars-2017.mbox".into(), mbox(&routine));
+
+    // April traffic of the campaign team, signed by horizon.example's
+    // server (DKIM): threads of requests and replies, every parent kept.
+    // Each person's program writes its own MIME boundaries.
+    let april_topics = [
+        "Salle de Bordeaux",
+        "Tract santé",
+        "Bénévoles du week-end",
+        "Affiches",
+        "Budget déplacements",
+        "Presse régionale",
+        "Sondage interne",
+        "Meeting de Lille",
+        "Dons en ligne",
+        "Plateau télé",
+        "Transport des militants",
+        "Réseaux sociaux",
+        "Agenda de mai",
+        "Tribune",
+        "Logistique",
+        "Comptes de campagne",
+        "Permanence",
+        "Porte-à-porte",
+    ];
+    let team: [(&Person, &str); 4] = [
+        (&CLAIRE, "Apple-Mail=_"),
+        (&CEDRIC, "=_tresorerie_"),
+        (&LEA, "------------"),
+        (&YOUSSEF, "=_pole_assoc_"),
+    ];
+    let tag = |person: &Person| {
+        team.iter()
+            .find(|(p, _)| p.addr == person.addr)
+            .map(|(_, t)| *t)
+            .unwrap_or("=_")
+    };
+    let mut april: Vec<(&Person, When, Vec<u8>)> = Vec::new();
+    let mut april_ids = Vec::new();
+    for (i, topic) in april_topics.iter().enumerate() {
+        let i = i as u32;
+        let (asker, _) = team[(i % 4) as usize];
+        let (answerer, _) = team[((i + 1) % 4) as usize];
+        let when = at(4, 1 + i, 9 + i % 5, (i * 11) % 50);
+        let ask = Mail {
+            from: asker,
+            to: answerer,
+            subject: topic,
+            date: when,
+            date_header: None,
+            in_reply_to: None,
+            body: Part::Multi {
+                subtype: "alternative",
+                boundary: format!("{}{:04}", tag(asker), 100 + i),
+                parts: vec![
+                    text(&format!(
+                        "Bonjour,\n\nOù en est-on : {topic} ?\n\n{}\n",
+                        asker.name
+                    )),
+                    Part::Html {
+                        body: format!("<p>Où en est-on : {topic} ?</p><p>{}</p>\n", asker.name),
+                    },
+                ],
+            },
+        };
+        let reply_when = when.plus_minutes(95);
+        let reply_subject = format!("RE: {topic}");
+        let reply = Mail {
+            from: answerer,
+            to: asker,
+            subject: &reply_subject,
+            date: reply_when,
+            date_header: None,
+            in_reply_to: Some(ask.id()),
+            body: Part::Multi {
+                subtype: "alternative",
+                boundary: format!("{}{:04}", tag(answerer), 500 + i),
+                parts: vec![
+                    text(&format!(
+                        "C'est en cours, je m'en occupe.\n\n{}\n",
+                        answerer.name
+                    )),
+                    Part::Html {
+                        body: format!(
+                            "<p>C'est en cours, je m'en occupe.</p><p>{}</p>\n",
+                            answerer.name
+                        ),
+                    },
+                ],
+            },
+        };
+        april_ids.push(ask.id());
+        april.push((asker, when, dkim_sign(&ask.bytes(), when)));
+        april.push((answerer, reply_when, dkim_sign(&reply.bytes(), reply_when)));
+    }
+    // Two more orders to the printer, whose clock runs fast (benign).
+    for (k, day) in [(1u32, 19u32), (2, 21)] {
+        let when = at(4, day, 14, 5);
+        let order_subject = format!("Commande d'avril n°{k}");
+        let order = Mail {
+            from: &IMPRIMERIE,
+            to: &CEDRIC,
+            subject: &order_subject,
+            date: when,
+            date_header: None,
+            in_reply_to: None,
+            body: text("Bonjour,\n\nVotre commande est prête.\n\nImprimerie du Centre\n"),
+        };
+        april.push((&IMPRIMERIE, when, order.bytes()));
+    }
+    // A message to the team's mailing list: signed by horizon.example, then
+    // the list added a subject tag, a footer and its headers (benign: the
+    // signature breaks innocently).
+    let list_when = at(4, 27, 11, 30);
+    let list_msg = Mail {
+        from: &CLAIRE,
+        to: &LEA,
+        subject: "Consignes pour le débat",
+        date: list_when,
+        date_header: None,
+        in_reply_to: None,
+        body: text("Bonjour à tous,\n\nPas de déclaration à la presse avant le débat.\n\nClaire\n"),
+    };
+    let signed = dkim_sign(&list_msg.bytes(), list_when);
+    let mut listed = String::from_utf8_lossy(&signed).into_owned();
+    listed = listed.replacen(
+        "\nSubject: ",
+        "\nList-Id: Equipe Horizon <equipe.listes.horizon.example>\nList-Post: <mailto:equipe@listes.horizon.example>\nSubject: [equipe] ",
+        1,
+    );
+    listed.push_str("\n-- \nListe equipe@listes.horizon.example\n");
+    april.push((&CLAIRE, list_when, listed.into_bytes()));
+
+    // PLANT 7: a signed message whose body was edited after signing.
+    let p7_when = at(4, 21, 16, 20);
+    let p7 = Mail {
+        from: &CEDRIC,
+        to: &CLAIRE,
+        subject: "Virement association",
+        date: p7_when,
+        date_header: None,
+        in_reply_to: None,
+        body: Part::Multi {
+            subtype: "alternative",
+            boundary: "=_tresorerie_0900".into(),
+            parts: vec![
+                text("Claire,\n\nLe virement de 1 500 EUR à l'association est fait.\n\nCédric\n"),
+                Part::Html {
+                    body: "<p>Le virement de 1 500 EUR à l'association est fait.</p>\n".into(),
+                },
+            ],
+        },
+    };
+    let p7_bytes = String::from_utf8_lossy(&dkim_sign(&p7.bytes(), p7_when))
+        .replace("1 500 EUR", "150 000 EUR")
+        .into_bytes();
+    files.insert("mail/2017-04-21-virement-association.eml".into(), p7_bytes);
+    truth.push(json!({
+        "path": "mail/2017-04-21-virement-association.eml",
+        "kind": "dkim-body-altered",
+        "expected_rule": "dkim.body_changed",
+        "issue": 3,
+        "note": "Signed by horizon.example; the amount in the body was changed from 1 500 to 150 000 EUR afterwards."
+    }));
+
+    // PLANT 8: a signed message whose Subject was edited after signing.
+    let p8_when = at(4, 22, 10, 5);
+    let p8 = Mail {
+        from: &YOUSSEF,
+        to: &LEA,
+        subject: "Réunion de quartier",
+        date: p8_when,
+        date_header: None,
+        in_reply_to: None,
+        body: text("Léa,\n\nLa réunion est confirmée pour jeudi.\n\nYoussef\n"),
+    };
+    let p8_bytes = edit_line(
+        &dkim_sign(&p8.bytes(), p8_when),
+        "Subject:",
+        "Subject: Réunion avec le financier de Chypre",
+    );
+    files.insert("mail/2017-04-22-reunion.eml".into(), p8_bytes);
+    truth.push(json!({
+        "path": "mail/2017-04-22-reunion.eml",
+        "kind": "dkim-header-altered",
+        "expected_rule": "dkim.headers_changed",
+        "issue": 3,
+        "note": "Signed by horizon.example; the Subject was rewritten afterwards."
+    }));
+
+    // PLANT 9: Received hops that run backwards (forged relay line).
+    let p9_when = at(4, 12, 15, 0);
+    let p9 = Mail {
+        from: &LEA,
+        to: &CLAIRE,
+        subject: "Invitations presse",
+        date: p9_when,
+        date_header: None,
+        in_reply_to: None,
+        body: text("Claire,\n\nLes invitations presse sont parties.\n\nLéa\n"),
+    };
+    let p9_bytes = String::from_utf8_lossy(&p9.bytes())
+        .replacen(
+            &p9_when.plus_minutes(1).rfc2822(),
+            &p9_when.plus_minutes(6 * 60 + 1).rfc2822(),
+            1,
+        )
+        .into_bytes();
+    april.push((&LEA, p9_when, p9_bytes));
+
+    // PLANT 10: a Date with a time zone that exists nowhere.
+    let p10_when = at(4, 13, 10, 40);
+    let p10 = Mail {
+        from: &CLAIRE,
+        to: &CEDRIC,
+        subject: "Facture du traiteur",
+        date: p10_when,
+        date_header: None,
+        in_reply_to: None,
+        body: text("Cédric,\n\nPeux-tu régler la facture du traiteur ?\n\nClaire\n"),
+    };
+    let p10_bytes = edit_line(
+        &p10.bytes(),
+        "Date:",
+        &format!("Date: {}", p10_when.rfc2822().replace("+0200", "+2600")),
+    );
+    april.push((&CLAIRE, p10_when, p10_bytes));
+
+    // PLANT 11: a message made from a genuine one, keeping its Message-ID.
+    let p11_when = at(4, 3, 9, 11);
+    let p11_src = Mail {
+        from: team[2].0,
+        to: team[3].0,
+        subject: april_topics[2],
+        date: at(4, 3, 11, 22),
+        date_header: None,
+        in_reply_to: None,
+        body: text(
+            "Youssef,\n\nMerci de virer 20 000 EUR en espèces au contact de Chypre.\n\nLéa\n",
+        ),
+    };
+    let p11_bytes = edit_line(
+        &p11_src.bytes(),
+        "Message-ID:",
+        &format!("Message-ID: {}", april_ids[2]),
+    );
+    april.push((&LEA, p11_when, p11_bytes));
+
+    // PLANT 12: dated months after the dump's last activity.
+    let p12_when = at(8, 21, 10, 0);
+    let p12 = Mail {
+        from: &YOUSSEF,
+        to: &CLAIRE,
+        subject: "Rappel : la somme promise",
+        date: p12_when,
+        date_header: None,
+        in_reply_to: None,
+        body: text("Claire,\n\nLe contact attend toujours la somme promise.\n\nYoussef\n"),
+    };
+    april.push((&YOUSSEF, p12_when, p12.bytes()));
+
+    // PLANT 13: "from" the treasurer, but not written with his program.
+    let p13_when = at(4, 25, 21, 50);
+    let p13 = Mail {
+        from: &CEDRIC,
+        to: &LEA,
+        subject: "Comptes à détruire",
+        date: p13_when,
+        date_header: None,
+        in_reply_to: None,
+        body: Part::Multi {
+            subtype: "alternative",
+            boundary: "b1_6f8e2c4a9d0b7e3f5a1c".into(),
+            parts: vec![
+                text("Léa,\n\nIl faut détruire les comptes de mars avant le contrôle.\n\nCédric\n"),
+                Part::Html {
+                    body: "<p>Il faut détruire les comptes de mars avant le contrôle.</p>\n".into(),
+                },
+            ],
+        },
+    };
+    let p13_bytes = edit_line(
+        &edit_line(
+            &p13.bytes(),
+            "X-Mailer:",
+            "X-Mailer: PHPMailer 5.2.9 (https://github.com/PHPMailer/PHPMailer)",
+        ),
+        "Message-ID:",
+        "Message-ID: <a3f9c1e07b2d45e8@mail.protonmail.example>",
+    );
+    april.push((&CEDRIC, p13_when, p13_bytes));
+
+    // PLANT 14: a reply to a message nobody has, where every other reply's
+    // parent is in the dump.
+    let p14_when = at(4, 26, 18, 30);
+    let p14 = Mail {
+        from: &YOUSSEF,
+        to: &CEDRIC,
+        subject: "RE: Espèces",
+        date: p14_when,
+        date_header: None,
+        in_reply_to: Some("<201704251702.7731@horizon.example>".into()),
+        body: text("Cédric,\n\nD'accord, je passe les prendre ce soir.\n\nYoussef\n"),
+    };
+    april.push((&YOUSSEF, p14_when, p14.bytes()));
+
+    let april_mbox = mbox(&april);
+    files.insert("mailboxes/avril-2017.mbox".into(), april_mbox);
+    let index_of = |marker: &str| -> usize {
+        april
+            .iter()
+            .position(|(_, _, b)| String::from_utf8_lossy(b).contains(marker))
+            .map(|i| i + 1)
+            .expect("planted message present")
+    };
+    for (marker, kind, rule, note) in [
+        (
+            "Invitations presse",
+            "received-out-of-order",
+            "received.out_of_order",
+            "The relay hop says it received the message six hours after the next server did.",
+        ),
+        (
+            "Facture du traiteur",
+            "impossible-time-zone",
+            "date.impossible_zone",
+            "Date header with the offset +2600.",
+        ),
+        (
+            "20 000 EUR",
+            "message-id-reused",
+            "message_id.reused",
+            "Carries the Message-ID of a genuine message of this mailbox (Bénévoles du week-end), with another body.",
+        ),
+        (
+            "la somme promise",
+            "outside-time-window",
+            "time.outside_window",
+            "Dated 21 August 2017, months after the dump's last activity (mid-May 2017).",
+        ),
+        (
+            "détruire les comptes",
+            "sender-habit-mismatch",
+            "habit.sender_mismatch",
+            "From the treasurer, but with another mail program, Message-ID and boundary style than all his other mail.",
+        ),
+        (
+            "je passe les prendre",
+            "missing-parent",
+            "thread.missing_parent",
+            "Replies to a Message-ID found nowhere, where every other reply's parent is in the dump.",
+        ),
+    ] {
+        truth.push(json!({
+            "path": format!("mailboxes/avril-2017.mbox!{}", index_of(marker)),
+            "kind": kind,
+            "expected_rule": rule,
+            "issue": 3,
+            "note": note
+        }));
+    }
+    std::fs::write(out.join("dkim-keys.txt"), dkim_record()).expect("write DKIM keys");
 
     // --- archives/
     // PLANT 2: two spreadsheets last edited minutes apart by an outsider.

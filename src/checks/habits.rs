@@ -1,8 +1,10 @@
 //! Sender habits: per sender address, the mail program (X-Mailer /
 //! User-Agent, versions ignored), the shape of Message-IDs and MIME
 //! boundaries (each program has its own), and the time-zone offset. A
-//! message that matches none of its sender's established habits was likely
-//! not written by that sender's program.
+//! message that breaks all three program-made habits (program, ID style,
+//! boundary style) was likely not written with that sender's program:
+//! `medium`; two of them: `low`. The time zone is reported, not counted
+//! (a forger may well sit in the same zone).
 //!
 //! Only senders with at least [`MIN_MESSAGES`] other messages are profiled,
 //! so that small senders are never accused; a habit is established when at
@@ -152,8 +154,7 @@ impl Check for Habits {
                 }
                 // The program-made features: mail program, ID and boundary.
                 let program_breaks = broken.iter().filter(|b| b.0 != "time zone").count();
-                let sev = if established >= 3 && broken.len() == established && program_breaks >= 3
-                {
+                let sev = if program_breaks >= 3 {
                     Severity::Medium
                 } else if program_breaks >= 2 {
                     Severity::Low

@@ -147,6 +147,9 @@ impl Check for Received {
             let (Some(date), Some(first)) = (f.date, f.first_hop()) else {
                 continue;
             };
+            if f.date_bad_zone.is_some() {
+                continue; // the offset is unknown: no comparison is fair
+            }
             let habitual = f
                 .from_address
                 .as_ref()

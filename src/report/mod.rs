@@ -92,9 +92,84 @@ pub struct Summary {
     pub incomplete_containers: Vec<Incomplete>,
     /// Items carrying an `error`.
     pub errors: u64,
+    /// Findings that raise a doubt, by severity.
     pub findings: BTreeMap<String, u64>,
+    /// Findings that support items being genuine (DKIM passes, consistent
+    /// Received chains).
+    #[serde(default)]
+    pub supporting: u64,
     pub duplicate_groups: u64,
     pub duplicate_items: u64,
+    /// Email authentication: "N of M messages DKIM-verified".
+    #[serde(default)]
+    pub dkim: DkimSummary,
+    /// The time window of the dump (given or inferred), UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_window: Option<TimeWindow>,
+}
+
+/// DKIM results over the dump's messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DkimSummary {
+    /// Email items.
+    pub messages: u64,
+    /// Messages with at least one DKIM-Signature.
+    pub signed: u64,
+    /// Messages with at least one signature that verifies.
+    pub verified: u64,
+    /// Messages whose signatures' keys were all missing.
+    pub key_unavailable: u64,
+    /// Messages with a body or header signature failure and no pass.
+    pub failed: u64,
+    /// Per signing domain (d=): messages signed and verified.
+    pub domains: BTreeMap<String, DomainCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainCount {
+    pub signed: u64,
+    pub verified: u64,
+}
+
+/// The window the time checks used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeWindow {
+    pub start: String,
+    pub end: String,
+    /// Inferred from the bulk of the dated emails (not given with --window).
+    pub inferred: bool,
+}
+
+fn dkim_summary(items: &[Item]) -> DkimSummary {
+    use crate::email::dkim::Status;
+    let mut d = DkimSummary::default();
+    for e in items.iter().filter_map(|i| i.email.as_deref()) {
+        d.messages += 1;
+        if e.dkim.is_empty() {
+            continue;
+        }
+        d.signed += 1;
+        match e.dkim_status() {
+            Some(Status::Pass) => d.verified += 1,
+            Some(Status::FailBody | Status::FailSignature) => d.failed += 1,
+            Some(Status::KeyUnavailable) => d.key_unavailable += 1,
+            _ => {}
+        }
+        let mut domains: Vec<&str> = e.dkim.iter().map(|s| s.domain.as_str()).collect();
+        domains.sort_unstable();
+        domains.dedup();
+        for dom in domains {
+            let c = d.domains.entry(dom.to_string()).or_default();
+            c.signed += 1;
+            if e.dkim
+                .iter()
+                .any(|s| s.domain == dom && s.status == Status::Pass)
+            {
+                c.verified += 1;
+            }
+        }
+    }
+    d
 }
 
 pub(crate) fn build(
@@ -160,8 +235,19 @@ pub(crate) fn build(
         }
     }
     for f in &findings {
-        *summary.findings.entry(f.severity.to_string()).or_default() += 1;
+        if f.supports {
+            summary.supporting += 1;
+        } else {
+            *summary.findings.entry(f.severity.to_string()).or_default() += 1;
+        }
     }
+    summary.dkim = dkim_summary(&items);
+    summary.time_window =
+        crate::checks::timeline::window(&items, config.window).map(|(a, b, inferred)| TimeWindow {
+            start: crate::email::date::utc_string(a),
+            end: crate::email::date::utc_string(b),
+            inferred,
+        });
     let prefixes = root_prefixes(&config.roots);
     Report {
         schema_version: SCHEMA_VERSION,

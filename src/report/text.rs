@@ -120,19 +120,57 @@ pub fn render(report: &Report, style: Style) -> String {
         count(s.duplicate_groups),
         count(s.duplicate_items)
     );
+    if s.dkim.messages > 0 {
+        let mut by_domain: Vec<(&String, &crate::report::DomainCount)> =
+            s.dkim.domains.iter().collect();
+        by_domain.sort_by(|a, b| b.1.signed.cmp(&a.1.signed).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = by_domain
+            .iter()
+            .take(5)
+            .map(|(d, c)| format!("{d} {}/{}", count(c.verified), count(c.signed)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  DKIM        {} of {} messages verified ({} signed, {} failed, {} without key){}",
+            count(s.dkim.verified),
+            count(s.dkim.messages),
+            count(s.dkim.signed),
+            count(s.dkim.failed),
+            count(s.dkim.key_unavailable),
+            if shown.is_empty() {
+                String::new()
+            } else {
+                format!("; by domain: {}", shown.join(", "))
+            }
+        );
+    }
+    if let Some(w) = &s.time_window {
+        let _ = writeln!(
+            o,
+            "  window      {} .. {} ({})",
+            w.start,
+            w.end,
+            if w.inferred {
+                "inferred from the dated emails"
+            } else {
+                "given"
+            }
+        );
+    }
     let sev = |k: &str| s.findings.get(k).copied().unwrap_or(0);
     let _ = writeln!(
         o,
-        "  findings    {} high, {} medium, {} low, {} info",
+        "  findings    {} high, {} medium, {} low, {} info; {} supporting",
         count(sev("high")),
         count(sev("medium")),
         count(sev("low")),
-        count(sev("info"))
+        count(sev("info")),
+        count(s.supporting)
     );
     let mut ranked: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.severity >= Severity::Low)
+        .filter(|f| f.severity >= Severity::Low && !f.supports)
         .collect();
     ranked.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !ranked.is_empty() && style.top > 0 {

@@ -42,6 +42,10 @@ fn groups() -> Vec<(PathBuf, Vec<PathBuf>)> {
             vec![d.join("perl-mail-dkim/FAKE_DNS.dat")],
         ),
         (
+            root().join("samples/dump"),
+            vec![root().join("samples/dkim-keys.txt")],
+        ),
+        (
             shared_corpus().join("email/tika/mail-module"),
             vec![d.join("rfc-examples/rfc6376-appendixC.dns.txt")],
         ),
@@ -62,19 +66,28 @@ fn dkim_results_agree_with_dkimpy() {
         }
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let (report, _) = scan(&refs);
-        // Messages that are files on disk (the oracle reads them whole).
+        // Messages that are files on disk, or messages of an mbox on disk
+        // (the oracle reads those with Python's mailbox module).
         let mut ours = Vec::new();
         for item in &report.items {
             let Some(e) = &item.email else { continue };
-            if item.parent.is_some() || e.dkim.is_empty() {
+            if e.dkim.is_empty() {
                 continue;
             }
-            ours.push((dir.join(&item.path), e.dkim.clone()));
+            let (file, index) = match item.path.split_once('!') {
+                None => (item.path.clone(), None),
+                Some((f, n)) if f.ends_with(".mbox") && n.parse::<usize>().is_ok() => {
+                    (f.to_string(), n.parse::<usize>().ok())
+                }
+                Some(_) => continue,
+            };
+            ours.push((dir.join(file), index, e.dkim.clone()));
         }
         let request = serde_json::json!({
             "keys": keys,
-            "messages": ours.iter().map(|(p, sigs)| serde_json::json!({
+            "messages": ours.iter().map(|(p, index, sigs)| serde_json::json!({
                 "file": p,
+                "mbox_index": index,
                 "times": sigs.iter().map(|s| s.judged_at).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         });
@@ -93,7 +106,7 @@ fn dkim_results_agree_with_dkimpy() {
             String::from_utf8_lossy(&out.stderr)
         );
         let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        for ((path, sigs), t) in ours.iter().zip(theirs.as_array().expect("array")) {
+        for ((path, _, sigs), t) in ours.iter().zip(theirs.as_array().expect("array")) {
             let results = t["results"].as_array().expect("results");
             assert_eq!(
                 results.len(),

@@ -3,7 +3,8 @@
 
 Reads JSON on stdin:
   {"keys": ["a.dns.txt", ...],
-   "messages": [{"file": "x.eml", "times": [judged_at_or_null, ...]}, ...]}
+   "messages": [{"file": "x.eml", "mbox_index": null_or_1_based,
+                 "times": [judged_at_or_null, ...]}, ...]}
 and writes JSON on stdout: one entry per message, one result per
 DKIM-Signature header (top to bottom): {"pass": bool, "reason": str}.
 
@@ -18,6 +19,7 @@ flags them as weak instead of refusing them.
 """
 import json
 import logging
+import mailbox
 import sys
 import time
 
@@ -65,8 +67,12 @@ def main():
     real_time = time.time
     out = []
     for m in request["messages"]:
-        with open(m["file"], "rb") as f:
-            data = f.read()
+        if m.get("mbox_index"):
+            box = mailbox.mbox(m["file"], create=False)
+            data = box.get_bytes(list(box.keys())[m["mbox_index"] - 1])
+        else:
+            with open(m["file"], "rb") as f:
+                data = f.read()
         results = []
         for idx, judged_at in enumerate(m["times"]):
             logger = logging.getLogger("oracle.%d" % idx)

@@ -175,7 +175,7 @@ fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut 
                     base(m, "dkim.signed_late", Severity::Low, s, format!(
                         "The DKIM signature of {} says it was made {} after the message's own time: it may have been added later.",
                         who(s),
-                        human_duration(t - j)
+                        human_duration(t.saturating_sub(j))
                     ))
                     .with("signed_at", crate::email::date::utc_string(t))
                     .with("message_time", crate::email::date::utc_string(j)),

@@ -36,9 +36,35 @@ pub static CHECKS: &[&dyn Check] = &[
     &habits::Habits,
 ];
 
-/// Runs every check.
+/// Runs every check. A check that fails (a bug) costs its own findings,
+/// reported as `check.internal_error`, not the scan.
 pub fn run_all(corpus: &Corpus) -> Vec<Finding> {
-    CHECKS.iter().flat_map(|c| c.run(corpus)).collect()
+    let mut out = Vec::new();
+    for c in CHECKS {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.run(corpus))) {
+            Ok(f) => out.extend(f),
+            Err(panic) => {
+                let first = corpus
+                    .items
+                    .first()
+                    .map(|i| i.path.clone())
+                    .unwrap_or_default();
+                out.push(
+                    Finding::new(
+                        "check.internal_error",
+                        crate::item::Severity::Low,
+                        vec![first],
+                        format!(
+                            "The '{}' checks failed (a bug, please report it); their findings are missing from this report.",
+                            c.name()
+                        ),
+                    )
+                    .with("panic", crate::ingest::panic_text(&*panic)),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// An email item and its facts.

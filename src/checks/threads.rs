@@ -99,13 +99,22 @@ impl Check for Threads {
         }
         // Is a missing parent news here? Only where nearly all are present.
         let present = replies - missing.len();
+        // Nearly complete (≥ 98% of the other replies have theirs): a
+        // missing parent is news.
+        // Mostly complete (≥ 90%): worth a look. Otherwise: a partial dump.
         let complete = replies >= MIN_REPLIES && present * 100 >= replies * 90;
+        // Judged by the *other* replies: of them, how many have a parent?
+        let sev = if present * 100 >= replies.saturating_sub(1) * 98 {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         if complete {
             for (m, id) in &missing {
                 out.push(
                     Finding::new(
                         "thread.missing_parent",
-                        Severity::Medium,
+                        sev,
                         vec![m.path()],
                         format!(
                             "This message replies to one that is not in the dump, although {present} of the dump's {replies} replies have their parent here."

@@ -89,6 +89,11 @@ impl EmailFacts {
     }
 }
 
+/// Received hops kept per message (the newest ones).
+pub const MAX_HOPS: usize = 64;
+/// References kept per message (the last ones, nearest the message).
+pub const MAX_REFERENCES: usize = 32;
+
 /// Reads the facts of one message. Never fails: what cannot be read is
 /// simply absent.
 pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
@@ -129,10 +134,18 @@ pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
         let ct = mailparse::parse_content_type(&String::from_utf8_lossy(&header::unfold(v)));
         facts.boundary = ct.params.get("boundary").cloned();
     }
+    // Bounded, so a hostile message cannot make its item huge: real chains
+    // have a few dozen hops at most, and only the last references matter.
     facts.received = parsed
         .all("Received")
+        .take(MAX_HOPS)
         .map(|f| received::parse(f.value))
         .collect();
+    if facts.references.len() > MAX_REFERENCES {
+        let cut = facts.references.len() - MAX_REFERENCES;
+        facts.references.drain(..cut);
+    }
+    facts.in_reply_to.truncate(MAX_REFERENCES);
     facts.mailing_list = [
         "List-Id",
         "List-Post",

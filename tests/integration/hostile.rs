@@ -404,3 +404,62 @@ fn a_zip_with_a_manifest_is_still_opened() {
     );
     item(&r, "backup.jar!secret/plan.pdf");
 }
+
+/// Headers built to bloat or crash the email reader: 50,000 Received
+/// lines, 5,000 DKIM signatures, undecodable bytes and encoded words,
+/// impossible dates. The scan finishes, the item stays small, and nothing
+/// undecodable is hidden.
+#[test]
+fn hostile_headers_are_bounded_and_kept_visible() {
+    let dir = tempdir();
+    let mut hops = String::new();
+    for i in 0..50_000 {
+        hops.push_str(&format!(
+            "Received: from a{i}.example by b{i}.example; Mon, 27 Mar 2017 10:{:02}:00 +0200\n",
+            i % 60
+        ));
+    }
+    hops.push_str("From: a@b.example\nSubject: x\n\nbody\n");
+    write(dir.path(), "many-hops.eml", hops.as_bytes());
+    let mut sigs = String::new();
+    for _ in 0..5_000 {
+        sigs.push_str(
+            "DKIM-Signature: v=1; a=rsa-sha256; d=x.example; s=s; h=from; bh=AAAA; b=AAAA\n",
+        );
+    }
+    sigs.push_str("From: a@b.example\n\nbody\n");
+    write(dir.path(), "many-sigs.eml", sigs.as_bytes());
+    let mut junk: Vec<u8> = b"From: \xff =?utf-8?B?////?= <a@b.example>\nDate: 99 Foo 99999 99:99 +9999\nMessage-ID: <<<>>>\nDKIM-Signature: v=1; a=ed25519-sha256; b=%%%; bh=; d=(;)\nReceived: ;;;;\nSubject: =?utf-8?Q?".to_vec();
+    junk.extend(std::iter::repeat_n(b"=FF".as_slice(), 1000).flatten());
+    junk.extend_from_slice(b"?=\n\nbody\n");
+    write(dir.path(), "junk.eml", &junk);
+
+    let r = scan_path(dir.path(), &[]);
+    let e = |p: &str| item(&r, p).email.clone().expect("email facts");
+    assert_eq!(
+        e("many-hops.eml").received.len(),
+        leakcheck::email::MAX_HOPS
+    );
+    let many = e("many-sigs.eml").dkim;
+    assert_eq!(many.len(), leakcheck::email::dkim::MAX_SIGNATURES + 1);
+    assert!(
+        many.last()
+            .expect("sig")
+            .reason
+            .contains("4984 more signatures not checked")
+    );
+    let j = e("junk.eml");
+    assert!(
+        j.from.as_deref().expect("from").contains("\\xFF"),
+        "{:?}",
+        j.from
+    );
+    assert!(
+        j.subject
+            .as_deref()
+            .expect("subject")
+            .starts_with("\\xFF\\xFF")
+    );
+    assert!(j.date.is_none());
+    assert_eq!(j.dkim[0].status, leakcheck::email::dkim::Status::Invalid);
+}

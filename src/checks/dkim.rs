@@ -47,23 +47,35 @@ fn base(m: &Mail<'_>, rule: &str, severity: Severity, s: &Signature, message: St
         .with("reason", s.reason.clone())
 }
 
+/// A failure is `high` unless something innocent explains it: a mailing
+/// list (which rewrites mail) or another signature on the message that
+/// verifies (a relay in between changed it). Returns the severity and the
+/// sentence saying why.
+fn innocent_cause(list: bool, another_passed: bool, list_effect: &str) -> (Severity, String) {
+    if list {
+        (
+            Severity::Low,
+            format!(" The message carries mailing-list headers: {list_effect}."),
+        )
+    } else if another_passed {
+        (
+            Severity::Low,
+            " Another signature on the message verifies, so a relay in between is the likelier cause.".into(),
+        )
+    } else {
+        (Severity::High, String::new())
+    }
+}
+
 fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut Vec<Finding>) {
     let list = m.facts.mailing_list;
     match s.status {
         Status::FailBody => {
-            let (sev, why) = if list {
-                (
-                    Severity::Low,
-                    " The message carries mailing-list headers: lists append footers and so break signatures innocently.",
-                )
-            } else if another_passed {
-                (
-                    Severity::Low,
-                    " Another signature on the message verifies, so a relay in between is the likelier cause.",
-                )
-            } else {
-                (Severity::High, "")
-            };
+            let (sev, why) = innocent_cause(
+                list,
+                another_passed,
+                "lists append footers and so break signatures innocently",
+            );
             out.push(
                 base(m, "dkim.body_changed", sev, s, format!(
                     "The body no longer matches the DKIM signature of {}: it was changed after the message was signed.{why}",
@@ -74,16 +86,11 @@ fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut 
             );
         }
         Status::FailSignature => {
-            let (sev, why) = if list {
-                (
-                    Severity::Low,
-                    " The message carries mailing-list headers: lists rewrite subjects, which breaks signatures innocently.",
-                )
-            } else if another_passed {
-                (Severity::Low, " Another signature on the message verifies.")
-            } else {
-                (Severity::High, "")
-            };
+            let (sev, why) = innocent_cause(
+                list,
+                another_passed,
+                "lists rewrite subjects, which breaks signatures innocently",
+            );
             out.push(
                 base(m, "dkim.headers_changed", sev, s, format!(
                     "The body matches the DKIM signature of {} but the signed headers do not: a signed header (such as From, Subject or Date) was changed, added or removed after signing.{why}",

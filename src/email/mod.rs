@@ -100,10 +100,11 @@ pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
     let parsed = header::split(message);
     let first = |name: &str| parsed.first(name).map(|f| f.value);
     // Raw 8-bit header text is read in the charset the message declares.
-    let charset = first("Content-Type").and_then(|v| {
-        let ct = mailparse::parse_content_type(&String::from_utf8_lossy(&header::unfold(v)));
-        header::charset(&ct.charset)
-    });
+    let content_type = first("Content-Type")
+        .map(|v| mailparse::parse_content_type(&String::from_utf8_lossy(&header::unfold(v))));
+    let charset = content_type
+        .as_ref()
+        .and_then(|ct| header::charset(&ct.charset));
     let text = |name: &str| first(name).map(|v| header::decode(v, charset));
     let mut facts = EmailFacts {
         from: text("From"),
@@ -130,10 +131,7 @@ pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
     facts.references = text("References")
         .map(|v| header::message_ids(&v))
         .unwrap_or_default();
-    if let Some(v) = first("Content-Type") {
-        let ct = mailparse::parse_content_type(&String::from_utf8_lossy(&header::unfold(v)));
-        facts.boundary = ct.params.get("boundary").cloned();
-    }
+    facts.boundary = content_type.and_then(|ct| ct.params.get("boundary").cloned());
     // Bounded, so a hostile message cannot make its item huge: real chains
     // have a few dozen hops at most, and only the last references matter.
     facts.received = parsed

@@ -679,10 +679,6 @@ fn canonical_body(body: &[u8], c: Canon) -> Vec<u8> {
     }
     if end == b.len() {
         b.extend_from_slice(b"\r\n");
-    } else if end == 0 {
-        // Only CRLFs (or nothing): dkimpy keeps the content unchanged when
-        // it is wholly CRLFs only if there was none; here there were some.
-        b.truncate(2);
     } else {
         b.truncate(end + 2);
     }

@@ -852,6 +852,165 @@ fn file(ctype: &str, name: &str, data: &[u8]) -> Part {
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A MAPI property value for a `.msg` file.
+enum MapiVal {
+    /// PtypString (UTF-16LE stream `…001F`).
+    Text(String),
+    /// PtypBinary (stream `…0102`).
+    Bin(Vec<u8>),
+    /// PtypInteger32.
+    Int(i32),
+    /// PtypTime, from seconds since 1970.
+    Time(i64),
+}
+
+/// One storage of a `.msg`: its properties, attachments (by value) and
+/// embedded messages.
+struct MsgNode {
+    props: Vec<(u16, MapiVal)>,
+    /// (long file name, data) or an embedded message.
+    attachments: Vec<(String, Result<Vec<u8>, MsgNode>)>,
+}
+
+/// Writes a `.msg` (MS-OXMSG) with the cfb crate: property stream (header
+/// 32 bytes at the top, 24 in an embedded message, 8 in an attachment)
+/// and one stream per variable-size property.
+fn msg_bytes(root: &MsgNode) -> Vec<u8> {
+    fn props_stream(
+        props: &[(u16, MapiVal)],
+        header: Vec<u8>,
+    ) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+        let mut fixed = header;
+        let mut streams = Vec::new();
+        for (id, v) in props {
+            let (ty, value, stream): (u16, [u8; 8], Option<Vec<u8>>) = match v {
+                MapiVal::Text(t) => {
+                    let mut b: Vec<u8> = t.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+                    b.extend_from_slice(&[0, 0]);
+                    let mut val = [0u8; 8];
+                    val[..4].copy_from_slice(&(b.len() as u32).to_le_bytes());
+                    b.truncate(b.len() - 2);
+                    (0x001F, val, Some(b))
+                }
+                MapiVal::Bin(b) => {
+                    let mut val = [0u8; 8];
+                    val[..4].copy_from_slice(&(b.len() as u32).to_le_bytes());
+                    (0x0102, val, Some(b.clone()))
+                }
+                MapiVal::Int(i) => {
+                    let mut val = [0u8; 8];
+                    val[..4].copy_from_slice(&i.to_le_bytes());
+                    (0x0003, val, None)
+                }
+                MapiVal::Time(t) => (
+                    (0x0040),
+                    ((t + 11_644_473_600) * 10_000_000).to_le_bytes(),
+                    None,
+                ),
+            };
+            let tag = (u32::from(*id) << 16) | u32::from(ty);
+            fixed.extend_from_slice(&tag.to_le_bytes());
+            fixed.extend_from_slice(&6u32.to_le_bytes());
+            fixed.extend_from_slice(&value);
+            if let Some(b) = stream {
+                streams.push((format!("__substg1.0_{tag:08X}"), b));
+            }
+        }
+        (fixed, streams)
+    }
+    fn write_node(
+        cf: &mut cfb::CompoundFile<Cursor<Vec<u8>>>,
+        dir: &str,
+        node: &MsgNode,
+        top: bool,
+    ) {
+        let n = node.attachments.len() as u32;
+        let mut header = vec![0u8; 8];
+        header.extend_from_slice(&0u32.to_le_bytes()); // next recipient id
+        header.extend_from_slice(&n.to_le_bytes()); // next attachment id
+        header.extend_from_slice(&0u32.to_le_bytes()); // recipients
+        header.extend_from_slice(&n.to_le_bytes()); // attachments
+        if top {
+            header.extend_from_slice(&[0u8; 8]);
+        }
+        let (fixed, streams) = props_stream(&node.props, header);
+        let put = |cf: &mut cfb::CompoundFile<Cursor<Vec<u8>>>, path: String, data: &[u8]| {
+            let mut s = cf.create_stream(&path).expect("create stream");
+            s.write_all(data).expect("write stream");
+        };
+        put(cf, format!("{dir}/__properties_version1.0"), &fixed);
+        for (name, data) in streams {
+            put(cf, format!("{dir}/{name}"), &data);
+        }
+        for (i, (name, content)) in node.attachments.iter().enumerate() {
+            let adir = format!("{dir}/__attach_version1.0_#{i:08X}");
+            cf.create_storage(&adir).expect("attachment storage");
+            let mut props = vec![
+                (0x3707, MapiVal::Text(name.clone())),
+                (0x3001, MapiVal::Text(name.clone())),
+            ];
+            match content {
+                Ok(data) => {
+                    props.push((0x3705, MapiVal::Int(1)));
+                    props.push((0x3701, MapiVal::Bin(data.clone())));
+                }
+                Err(_) => props.push((0x3705, MapiVal::Int(5))),
+            }
+            let (fixed, streams) = props_stream(&props, vec![0u8; 8]);
+            put(cf, format!("{adir}/__properties_version1.0"), &fixed);
+            for (sname, data) in streams {
+                put(cf, format!("{adir}/{sname}"), &data);
+            }
+            if let Err(inner) = content {
+                let mdir = format!("{adir}/__substg1.0_3701000D");
+                cf.create_storage(&mdir).expect("embedded storage");
+                write_node(cf, &mdir, inner, false);
+            }
+        }
+    }
+    let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create compound file");
+    cf.create_storage("/__nameid_version1.0").expect("name map");
+    write_node(&mut cf, "", root, true);
+    cf.flush().expect("flush");
+    cf.into_inner().into_inner()
+}
+
+/// The properties Outlook sets when `mail` arrives, with the transport
+/// headers as received; delivered two minutes after it was sent.
+fn outlook_props(mail: &Mail<'_>, raw: &[u8], body: &str) -> Vec<(u16, MapiVal)> {
+    let text = String::from_utf8_lossy(raw);
+    let headers = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .replace("\r\n", "\n");
+    let header = |name: &str| {
+        headers
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or("")
+            .to_string()
+    };
+    let delivered = mail.date.plus_minutes(2).unix();
+    vec![
+        (0x001A, MapiVal::Text("IPM.Note".into())),
+        (0x0037, MapiVal::Text(mail.subject.into())),
+        (0x0039, MapiVal::Time(mail.date.unix())),
+        (
+            0x007D,
+            MapiVal::Text(format!("{}\r\n\r\n", headers.replace('\n', "\r\n"))),
+        ),
+        (0x0C1A, MapiVal::Text(mail.from.name.into())),
+        (0x0E04, MapiVal::Text(mail.to.name.into())),
+        (0x0E06, MapiVal::Time(delivered)),
+        (0x1000, MapiVal::Text(body.into())),
+        (0x1035, MapiVal::Text(header("Message-ID"))),
+        (0x3007, MapiVal::Time(delivered)),
+        (0x3008, MapiVal::Time(delivered)),
+        (0x5D01, MapiVal::Text(mail.from.addr.into())),
+    ]
+}
+
 fn main() {
     let out: PathBuf = std::env::args_os()
         .nth(1)
@@ -1732,6 +1891,91 @@ fn main() {
         }));
     }
     std::fs::write(out.join("dkim-keys.txt"), dkim_record()).expect("write DKIM keys");
+
+    // --- outlook/ : messages saved from Outlook (.msg)
+    // A genuine one, with a picture and the message it answers embedded.
+    let o1_prev = Mail {
+        from: &LEA,
+        to: &CLAIRE,
+        subject: "Point presse jeudi ?",
+        date: at(4, 18, 8, 30),
+        date_header: None,
+        in_reply_to: None,
+        body: text("Claire,\n\nOn maintient le point presse jeudi ?\n\nLéa\n"),
+    };
+    let o1 = Mail {
+        from: &CLAIRE,
+        to: &LEA,
+        subject: "RE: Point presse jeudi ?",
+        date: at(4, 18, 9, 5),
+        date_header: None,
+        in_reply_to: None,
+        body: text("Léa,\n\nOui, jeudi 11 h, avec le nouveau logo.\n\nClaire\n"),
+    };
+    let o1_prev_raw = dkim_sign(&o1_prev.bytes(), o1_prev.date);
+    let o1_raw = dkim_sign(&o1.bytes(), o1.date);
+    let o1_msg = msg_bytes(&MsgNode {
+        props: outlook_props(
+            &o1,
+            &o1_raw,
+            "Léa,\n\nOui, jeudi 11 h, avec le nouveau logo.\n\nClaire\n",
+        ),
+        attachments: vec![
+            ("logo.png".into(), Ok(logo.clone())),
+            (
+                "Point presse jeudi ?".into(),
+                Err(MsgNode {
+                    props: outlook_props(
+                        &o1_prev,
+                        &o1_prev_raw,
+                        "Claire,\n\nOn maintient le point presse jeudi ?\n\nLéa\n",
+                    ),
+                    attachments: vec![],
+                }),
+            ),
+        ],
+    });
+    files.insert("outlook/2017-04-18-point-presse.msg".into(), o1_msg);
+
+    // PLANT 15: a .msg whose displayed subject and text were edited with a
+    // MAPI property editor; the transport headers still say what was sent.
+    let o2 = Mail {
+        from: &CEDRIC,
+        to: &YOUSSEF,
+        subject: "Ordre du jour du comité",
+        date: at(4, 19, 17, 45),
+        date_header: None,
+        in_reply_to: None,
+        body: text("Youssef,\n\nVoici l'ordre du jour du comité de vendredi.\n\nCédric\n"),
+    };
+    let o2_raw = dkim_sign(&o2.bytes(), o2.date);
+    let mut o2_props = outlook_props(&o2, &o2_raw, "");
+    for (id, v) in o2_props.iter_mut() {
+        match *id {
+            0x0037 => *v = MapiVal::Text("Ordre de virement — 45 000 EUR".into()),
+            0x1000 => {
+                *v = MapiVal::Text(
+                    "Youssef,\n\nMerci d'exécuter le virement de 45 000 EUR vers Chypre avant vendredi.\n\nCédric\n"
+                        .into(),
+                )
+            }
+            _ => {}
+        }
+    }
+    files.insert(
+        "outlook/2017-04-19-ordre-de-virement.msg".into(),
+        msg_bytes(&MsgNode {
+            props: o2_props,
+            attachments: vec![],
+        }),
+    );
+    truth.push(json!({
+        "path": "outlook/2017-04-19-ordre-de-virement.msg",
+        "kind": "outlook-properties-edited",
+        "expected_rule": "outlook.properties_disagree",
+        "issue": 3,
+        "note": "Outlook shows the subject 'Ordre de virement — 45 000 EUR' and a transfer order; the transport headers it kept say 'Ordre du jour du comité'."
+    }));
 
     // --- archives/
     // PLANT 2: two spreadsheets last edited minutes apart by an outsider.

@@ -23,6 +23,8 @@ pub const BZIP2: &str = "application/x-bzip2";
 pub const SEVEN_Z: &str = "application/x-7z-compressed";
 pub const TEXT: &str = "text/plain";
 pub const OUTLOOK_MSG: &str = "application/vnd.ms-outlook";
+pub const OUTLOOK_PST: &str = "application/vnd.ms-outlook-pst";
+pub const TNEF: &str = "application/vnd.ms-tnef";
 pub const ENCRYPTED_OFFICE: &str = "application/x-encrypted-office";
 
 /// How many leading bytes [`sniff`] looks at.
@@ -47,6 +49,12 @@ pub fn sniff(head: &[u8]) -> &'static str {
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return OLE;
+    }
+    if head.starts_with(b"!BDN") {
+        return OUTLOOK_PST;
+    }
+    if head.starts_with(&crate::outlook::tnef::SIGNATURE) {
+        return TNEF;
     }
     if let Some(t) = infer::get(head) {
         return normalize(t.mime_type());
@@ -353,6 +361,10 @@ pub fn claimed_by_name(name: &str) -> Option<String> {
         (".mbox", MBOX),
         (".mbx", MBOX),
         (".msg", OUTLOOK_MSG),
+        (".pst", OUTLOOK_PST),
+        (".ost", OUTLOOK_PST),
+        (".tnef", TNEF),
+        ("winmail.dat", TNEF),
         (".tgz", GZIP),
         (".gz", GZIP),
         (".7z", SEVEN_Z),
@@ -374,6 +386,7 @@ pub fn normalize(t: &str) -> &str {
         "text/xml" => "application/xml",
         "application/x-pdf" => "application/pdf",
         "application/vnd.ms-office" => OLE,
+        "application/ms-tnef" | "application/x-tnef" => TNEF,
         "application/x-msdownload" | "application/x-dosexec" => {
             "application/vnd.microsoft.portable-executable"
         }

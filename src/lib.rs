@@ -29,6 +29,7 @@ pub mod email;
 pub mod hash;
 pub mod ingest;
 pub mod item;
+pub mod outlook;
 pub mod report;
 
 use std::path::PathBuf;

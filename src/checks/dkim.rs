@@ -114,6 +114,23 @@ fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut 
             ));
         }
         Status::KeyUnavailable => {}
+        Status::PassHeaders => {
+            out.push(
+                Finding::support(
+                    "dkim.headers_verified",
+                    vec![m.path()],
+                    format!(
+                        "The DKIM signature of {} verifies over the headers Outlook kept: the signed headers are as {} sent them. Outlook does not keep the body as sent, so the body could not be checked.",
+                        who(s),
+                        s.domain,
+                    ),
+                )
+                .with("domain", s.domain.clone())
+                .with("selector", s.selector.clone())
+                .with("algorithm", s.algorithm.clone())
+                .with("signed_headers", s.signed_headers.join(":")),
+            );
+        }
         Status::Pass => {
             let mut f = Finding::support(
                 "dkim.verified",

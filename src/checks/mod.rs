@@ -7,6 +7,7 @@
 mod dkim;
 mod habits;
 mod message_id;
+mod outlook;
 mod received;
 mod threads;
 pub mod timeline;
@@ -33,6 +34,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &timeline::Timeline,
     &message_id::MessageId,
     &threads::Threads,
+    &outlook::Outlook,
     &habits::Habits,
 ];
 

@@ -63,9 +63,21 @@ pub struct EmailFacts {
     /// SHA-256 of the body with line endings made CRLF: two copies of one
     /// message in two mailboxes have the same, whatever headers delivery
     /// added.
+    /// Empty when the body is not kept as sent (`stored_as` is set).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub body_sha256: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dkim: Vec<dkim::Signature>,
+    /// Set when the message is not an RFC 822 file but a store's record of
+    /// one: `outlook` (a `.msg`, a `.pst` message or a TNEF message), whose
+    /// headers are the transport headers as received (or, when Outlook kept
+    /// none, headers rebuilt from its properties) and whose body is
+    /// Outlook's re-encoded copy, so the body hash of DKIM cannot be checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_as: Option<String>,
+    /// What Outlook recorded beside the headers, for cross-checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlook: Option<Box<crate::outlook::OutlookFacts>>,
 }
 
 impl EmailFacts {
@@ -97,6 +109,11 @@ pub const MAX_REFERENCES: usize = 32;
 /// Reads the facts of one message. Never fails: what cannot be read is
 /// simply absent.
 pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
+    extract_stored(message, keys, dkim::Body::AsSent)
+}
+
+/// [`extract`], saying whether the body is the one that was sent.
+pub fn extract_stored(message: &[u8], keys: &KeyStore, body: dkim::Body) -> EmailFacts {
     let parsed = header::split(message);
     let first = |name: &str| parsed.first(name).map(|f| f.value);
     // Raw 8-bit header text is read in the charset the message declares.
@@ -153,13 +170,15 @@ pub fn extract(message: &[u8], keys: &KeyStore) -> EmailFacts {
     ]
     .iter()
     .any(|h| parsed.first(h).is_some());
-    facts.body_sha256 = {
+    facts.body_sha256 = if body == dkim::Body::NotKept {
+        String::new()
+    } else {
         use sha2::Digest;
         sha2::Sha256::digest(parsed.body())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
     };
-    facts.dkim = dkim::verify_all(&parsed, keys, facts.arrival());
+    facts.dkim = dkim::verify_all(&parsed, keys, facts.arrival(), body);
     facts
 }

@@ -13,6 +13,7 @@ mod email;
 pub(crate) use email::{decode_base64_lenient, decode_qp};
 pub(crate) mod fs;
 mod mbox;
+mod outlook;
 mod sevenz;
 mod tar;
 mod zip;
@@ -39,6 +40,9 @@ static FORMATS: &[&dyn Format] = &[
     &sevenz::SevenZ,
     &mbox::Mbox,
     &email::Email,
+    &outlook::Msg,
+    &outlook::Pst,
+    &outlook::Tnef,
 ];
 
 /// A container format: recognises a detected type and lists its members.
@@ -132,6 +136,10 @@ pub(crate) struct Member<'a> {
     /// Compressed size, for the ratio guard.
     pub compressed_size: Option<u64>,
     pub metadata: Metadata,
+    /// The format that lists this member's own members, when the container
+    /// already holds them parsed (an Outlook message, whose bytes are a
+    /// rendering); otherwise the member's detected type decides.
+    pub open_as: Option<&'a dyn Format>,
 }
 
 impl<'a> Member<'a> {
@@ -144,6 +152,7 @@ impl<'a> Member<'a> {
             declared_size: None,
             compressed_size: None,
             metadata: Metadata::new(),
+            open_as: None,
         }
     }
 }
@@ -619,7 +628,10 @@ impl<'l> Walker<'l> {
         }
         let kind = item.kind;
         let index = self.push(item);
-        if let Some(format) = FORMATS.iter().find(|f| f.opens(detected, kind)).copied() {
+        let format = m
+            .open_as
+            .or_else(|| FORMATS.iter().find(|f| f.opens(detected, kind)).copied());
+        if let Some(format) = format {
             match data {
                 Some(b) => self.open(index, depth, format, &Content::Bytes(b), from_mbox),
                 None => self.parse_limit(index, format),
@@ -761,7 +773,7 @@ pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Whether a detected type is an email message.
 pub(crate) fn is_email_type(t: &str) -> bool {
-    t == detect::EMAIL || t == detect::EMLX
+    t == detect::EMAIL || t == detect::EMLX || t == detect::OUTLOOK_MSG
 }
 
 /// Reads until `buf` is full or the end; returns the bytes read.

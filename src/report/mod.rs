@@ -117,6 +117,10 @@ pub struct DkimSummary {
     pub signed: u64,
     /// Messages with at least one signature that verifies.
     pub verified: u64,
+    /// Messages kept by Outlook whose header signature verifies; their
+    /// body is not stored as sent, so it could not be checked.
+    #[serde(default)]
+    pub headers_verified: u64,
     /// Messages whose signatures' keys were all missing.
     pub key_unavailable: u64,
     /// Messages with a body or header signature failure and no pass.
@@ -151,6 +155,7 @@ fn dkim_summary(items: &[Item]) -> DkimSummary {
         d.signed += 1;
         match e.dkim_status() {
             Some(Status::Pass) => d.verified += 1,
+            Some(Status::PassHeaders) => d.headers_verified += 1,
             Some(Status::FailBody | Status::FailSignature) => d.failed += 1,
             Some(Status::KeyUnavailable) => d.key_unavailable += 1,
             _ => {}

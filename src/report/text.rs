@@ -131,12 +131,20 @@ pub fn render(report: &Report, style: Style) -> String {
             .collect();
         let _ = writeln!(
             o,
-            "  DKIM        {} of {} messages verified ({} signed, {} failed, {} without key){}",
+            "  DKIM        {} of {} messages verified ({} signed, {} failed, {} without key{}){}",
             count(s.dkim.verified),
             count(s.dkim.messages),
             count(s.dkim.signed),
             count(s.dkim.failed),
             count(s.dkim.key_unavailable),
+            if s.dkim.headers_verified > 0 {
+                format!(
+                    ", {} Outlook messages with headers verified but body not kept",
+                    count(s.dkim.headers_verified)
+                )
+            } else {
+                String::new()
+            },
             if shown.is_empty() {
                 String::new()
             } else {

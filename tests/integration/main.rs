@@ -4,5 +4,6 @@ mod corpus;
 mod dkim;
 mod formats;
 mod hostile;
+mod outlook;
 mod samples;
 mod util;

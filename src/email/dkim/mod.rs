@@ -41,6 +41,10 @@ pub use keys::{KeyStore, Record};
 pub enum Status {
     /// Body hash and header signature verify with the key.
     Pass,
+    /// The header signature verifies, but the body could not be checked:
+    /// the message is stored without its body as sent (Outlook `.msg`,
+    /// `.pst`, TNEF keep a re-encoded body), so `bh=` is not compared.
+    PassHeaders,
     /// The body does not hash to `bh=`: changed after signing.
     FailBody,
     /// The body matches but the signature over the headers does not.
@@ -57,6 +61,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
+            Status::PassHeaders => "pass-headers",
             Status::FailBody => "fail-body",
             Status::FailSignature => "fail-signature",
             Status::KeyUnavailable => "key-unavailable",
@@ -120,13 +125,28 @@ const SLOP: i64 = 36_000;
 /// canonicalisation of the body); the rest are reported as not checked.
 pub const MAX_SIGNATURES: usize = 16;
 
+/// Whether the message's body is the one that was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// The body as sent (RFC 822 files, mbox): `bh=` is recomputed.
+    AsSent,
+    /// Only the headers are as sent (Outlook stores): the body hash cannot
+    /// be checked, and a verified header signature is `pass-headers`.
+    NotKept,
+}
+
 /// Verifies every DKIM-Signature of the message, top to bottom.
-pub fn verify_all(message: &Parsed, keys: &KeyStore, judged_at: Option<i64>) -> Vec<Signature> {
+pub fn verify_all(
+    message: &Parsed,
+    keys: &KeyStore,
+    judged_at: Option<i64>,
+    body: Body,
+) -> Vec<Signature> {
     let sigs: Vec<Field<'_>> = message.all("DKIM-Signature").collect();
     let mut out: Vec<Signature> = sigs
         .iter()
         .take(MAX_SIGNATURES)
-        .map(|f| verify_one(message, f, keys, judged_at))
+        .map(|f| verify_one(message, f, keys, judged_at, body))
         .collect();
     if sigs.len() > MAX_SIGNATURES {
         // One entry stands for the rest, so a hostile message cannot make
@@ -167,9 +187,10 @@ fn verify_one(
     field: &Field<'_>,
     keys: &KeyStore,
     judged_at: Option<i64>,
+    body: Body,
 ) -> Signature {
     let mut out = blank(judged_at);
-    match check(message, field, keys, judged_at, &mut out) {
+    match check(message, field, keys, judged_at, body, &mut out) {
         Ok(()) => {}
         Err((status, reason)) => {
             out.status = status;
@@ -190,6 +211,7 @@ fn check(
     field: &Field<'_>,
     keys: &KeyStore,
     now: Option<i64>,
+    body_kept: Body,
     out: &mut Signature,
 ) -> Outcome {
     if message.malformed_lines > 0 {
@@ -322,6 +344,7 @@ fn check(
     let sha1 = algorithm == "rsa-sha1";
     let body = canonical_body(message.body(), body_canon);
     let signed_body = match out.body_length {
+        _ if body_kept == Body::NotKept => &body[..0],
         Some(l) => {
             let l = usize::try_from(l).unwrap_or(usize::MAX).min(body.len());
             out.unsigned_body_bytes = Some((body.len() - l) as u64);
@@ -331,7 +354,7 @@ fn check(
     };
     let body_hash = digest(sha1, &[signed_body]);
     let expected = b64(bh_tag);
-    if expected.as_deref() != Some(&body_hash[..]) {
+    if body_kept == Body::AsSent && expected.as_deref() != Some(&body_hash[..]) {
         return Err((
             Status::FailBody,
             "the body does not match the body hash the signer computed (bh=): it was changed after signing".into(),
@@ -357,7 +380,12 @@ fn check(
         None => {
             return Err((
                 Status::KeyUnavailable,
-                format!("no key for {name} in the keys given (--dkim-keys); the body hash matches"),
+                match body_kept {
+                    Body::AsSent => format!(
+                        "no key for {name} in the keys given (--dkim-keys); the body hash matches"
+                    ),
+                    Body::NotKept => format!("no key for {name} in the keys given (--dkim-keys)"),
+                },
             ));
         }
     };
@@ -439,6 +467,19 @@ fn check(
             )));
         }
     };
+    if verified && body_kept == Body::NotKept {
+        out.status = Status::PassHeaders;
+        out.reason = format!(
+            "the header signature verifies with {name}; the body is not stored as sent (Outlook keeps a re-encoded copy), so the body hash bh= could not be checked"
+        );
+        if out.weak_key {
+            out.reason.push_str(&format!(
+                "; the key has only {} bits, so even this is weak evidence",
+                out.key_bits.unwrap_or(0)
+            ));
+        }
+        return Ok(());
+    }
     if verified {
         out.status = Status::Pass;
         out.reason = if out.weak_key {

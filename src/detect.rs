@@ -211,6 +211,13 @@ pub fn refine<R: Read + Seek>(coarse: &str, reader: R) -> Option<&'static str> {
     }
 }
 
+/// Why a compound file (OLE2) cannot be opened, if it cannot: a file that
+/// starts like one but is truncated or damaged has nothing readable inside,
+/// which must be said rather than left silent.
+pub fn ole_damage<R: Read + Seek>(reader: R) -> Option<String> {
+    cfb::CompoundFile::open(reader).err().map(|e| e.to_string())
+}
+
 const OOXML_MAIN: &[(&str, &str)] = &[
     (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",

@@ -390,6 +390,10 @@ impl<'l> Walker<'l> {
         {
             detected = t;
         }
+        let ole_damage = (detected == detect::OLE)
+            .then(|| open_evidence(abs).ok())
+            .flatten()
+            .and_then(|f| detect::ole_damage(BufReader::new(f)));
         let kind = if is_email_type(detected) {
             ItemKind::Email
         } else {
@@ -423,6 +427,9 @@ impl<'l> Walker<'l> {
         item.blake3 = Some(digests.blake3);
         item.detected_type = detected.to_string();
         let index = self.push(item);
+        if let Some(e) = ole_damage {
+            self.damaged_compound_file(index, e);
+        }
         if let Some(format) = format {
             match (&body, format.needs_bytes()) {
                 (Some(b), _) => self.open(index, 0, format, &Content::Bytes(b), false),
@@ -430,6 +437,21 @@ impl<'l> Walker<'l> {
                 (None, true) => self.parse_limit(index, format),
             }
         }
+    }
+
+    /// A file that starts like a compound file (OLE2: `.msg`, `.doc`,
+    /// `.xls`) but cannot be opened as one.
+    fn damaged_compound_file(&mut self, index: usize, e: String) {
+        let item = &mut self.items[index];
+        item.error = Some(format!("compound file damaged: {e}"));
+        let f = Finding::new(
+            "ingest.damaged_container",
+            Severity::Low,
+            vec![item.path.clone()],
+            format!("The file starts like a compound file (OLE2, the format of .msg, .doc and .xls) but cannot be opened as one ({e}): it is hashed, but nothing inside it was read."),
+        )
+        .with("error", e);
+        self.findings.push(f);
     }
 
     fn unreadable_file(&mut self, mut item: Item, path: &str, e: io::Error) {
@@ -626,8 +648,14 @@ impl<'l> Walker<'l> {
             item.sha256 = Some(d.sha256);
             item.blake3 = Some(d.blake3);
         }
+        let ole_damage = data
+            .filter(|_| detected == detect::OLE)
+            .and_then(|b| detect::ole_damage(Cursor::new(b)));
         let kind = item.kind;
         let index = self.push(item);
+        if let Some(e) = ole_damage {
+            self.damaged_compound_file(index, e);
+        }
         let format = m
             .open_as
             .or_else(|| FORMATS.iter().find(|f| f.opens(detected, kind)).copied());

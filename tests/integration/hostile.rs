@@ -463,3 +463,105 @@ fn hostile_headers_are_bounded_and_kept_visible() {
     assert!(j.date.is_none());
     assert_eq!(j.dkim[0].status, leakcheck::email::dkim::Status::Invalid);
 }
+
+/// One TNEF attribute (level, id, data, checksum).
+fn tnef_attr(out: &mut Vec<u8>, level: u8, attr: u32, data: &[u8]) {
+    out.push(level);
+    out.extend_from_slice(&attr.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(data);
+    let sum = data.iter().fold(0u16, |s, b| s.wrapping_add(u16::from(*b)));
+    out.extend_from_slice(&sum.to_le_bytes());
+}
+
+/// A TNEF stream whose one attachment is a message embedding the next,
+/// `depth` messages deep; the innermost carries a file.
+fn nested_tnef(depth: u32) -> Vec<u8> {
+    let mut t = vec![0x78, 0x9F, 0x3E, 0x22, 1, 0];
+    tnef_attr(
+        &mut t,
+        1,
+        0x0001_8004,
+        format!("level {depth}\0").as_bytes(),
+    );
+    tnef_attr(&mut t, 2, 0x0006_9002, &[0; 14]);
+    if depth == 0 {
+        tnef_attr(&mut t, 2, 0x0001_8010, b"deepest.txt\0");
+        tnef_attr(&mut t, 2, 0x0006_800F, b"found");
+        return t;
+    }
+    let inner = nested_tnef(depth - 1);
+    // attAttachment: PR_ATTACH_METHOD = 5, PR_ATTACH_DATA_OBJ = IID + TNEF.
+    let mut props = 2u32.to_le_bytes().to_vec();
+    props.extend_from_slice(&[0x03, 0x00, 0x05, 0x37]);
+    props.extend_from_slice(&5u32.to_le_bytes());
+    props.extend_from_slice(&[0x0D, 0x00, 0x01, 0x37]);
+    props.extend_from_slice(&1u32.to_le_bytes());
+    props.extend_from_slice(&((inner.len() + 16) as u32).to_le_bytes());
+    props.extend_from_slice(&[0x07; 16]);
+    props.extend_from_slice(&inner);
+    props.resize(props.len().div_ceil(4) * 4, 0);
+    tnef_attr(&mut t, 2, 0x0006_9005, &props);
+    t
+}
+
+#[test]
+fn broken_outlook_files_are_reported_and_nesting_is_bounded() {
+    let dir = tempdir();
+    let msg = std::fs::read(samples().join("outlook/2017-04-18-point-presse.msg")).expect("sample");
+    write(dir.path(), "half.msg", &msg[..msg.len() / 2]);
+    let mut flipped = msg.clone();
+    for i in (600..flipped.len()).step_by(97) {
+        flipped[i] ^= 0x5A;
+    }
+    write(dir.path(), "flipped.msg", &flipped);
+    let mut junk = b"!BDN".to_vec();
+    junk.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    write(dir.path(), "junk.pst", &junk);
+    let mut huge = vec![0x78, 0x9F, 0x3E, 0x22, 1, 0];
+    tnef_attr(&mut huge, 2, 0x0006_9002, &[0; 14]);
+    huge.extend_from_slice(&[2, 0x0F, 0x80, 0x06, 0x00, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3]);
+    write(dir.path(), "huge.tnef", &huge);
+    write(dir.path(), "deep.tnef", &nested_tnef(20));
+    let r = scan_path(dir.path(), &[]);
+    assert!(findings(&r, "ingest.internal_error").is_empty());
+    for p in [
+        "half.msg",
+        "flipped.msg",
+        "junk.pst",
+        "huge.tnef",
+        "deep.tnef",
+    ] {
+        assert!(
+            item(&r, p).sha256.is_some(),
+            "{p} is hashed whatever its state"
+        );
+    }
+    assert!(
+        item(&r, "junk.pst").error.is_some(),
+        "a junk store is an error, not silence"
+    );
+    assert!(item(&r, "half.msg").error.is_some());
+    // The declared 2 GB attribute is damage, and the attachment it opened is listed.
+    assert!(
+        item(&r, "huge.tnef")
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("declares"))
+    );
+    assert_eq!(item(&r, "huge.tnef!attachment1").kind, ItemKind::Attachment);
+    // 16 embedded messages are read; the 17th is listed as not read.
+    let deepest = r
+        .items
+        .iter()
+        .map(|i| i.path.matches('!').count())
+        .max()
+        .unwrap_or(0);
+    assert_eq!(deepest, 17, "nesting stops at the limit");
+    assert!(r.items.iter().any(|i| {
+        i.error
+            .as_deref()
+            .is_some_and(|e| e.contains("nested deeper than 16"))
+    }));
+    assert!(!r.items.iter().any(|i| i.path.ends_with("deepest.txt")));
+}

@@ -31,7 +31,7 @@ pub(crate) struct Msg;
 
 impl Format for Msg {
     fn name(&self) -> &'static str {
-        "outlook-msg"
+        "msg"
     }
 
     fn opens(&self, detected: &str, _kind: ItemKind) -> bool {
@@ -61,7 +61,7 @@ struct Stored<'m> {
 
 impl Format for Stored<'_> {
     fn name(&self) -> &'static str {
-        "outlook-message"
+        "outlook"
     }
 
     fn opens(&self, _detected: &str, _kind: ItemKind) -> bool {
@@ -139,7 +139,7 @@ pub(crate) struct Pst;
 
 impl Format for Pst {
     fn name(&self) -> &'static str {
-        "outlook-pst"
+        "pst"
     }
 
     fn opens(&self, detected: &str, _kind: ItemKind) -> bool {

@@ -64,9 +64,20 @@ struct ScanArgs {
     /// `<selector>._domainkey.<domain> <record>` per line, or BIND zone-file
     /// records (`name. IN TXT ( "v=DKIM1; …" "…" )`); repeatable. Without
     /// keys, DKIM body hashes are still checked but signatures show
-    /// "key unavailable". No DNS lookup is ever made.
+    /// "key unavailable". No DNS lookup is made unless --dns is given.
     #[arg(long, value_name = "PATH")]
     dkim_keys: Vec<PathBuf>,
+    /// Look up DKIM keys missing from --dkim-keys in live DNS (off by
+    /// default: a scan is offline), and write every key the scan used —
+    /// those of --dkim-keys and each DNS answer, NXDOMAIN and failures
+    /// included — to FILE, so the next run and CI get the same results
+    /// offline with `--dkim-keys FILE`.
+    #[arg(long, value_name = "FILE")]
+    dns: Option<PathBuf>,
+    /// The resolver --dns asks (IP or IP:PORT); by default the first
+    /// nameserver of /etc/resolv.conf.
+    #[arg(long, value_name = "ADDR", requires = "dns", value_parser = parse_server)]
+    dns_server: Option<std::net::SocketAddr>,
     /// The dump's time window, START..END in UTC (e.g. 2017-01-01..2017-05-05);
     /// items dated outside it are reported. By default it is inferred from the
     /// bulk of the dated items.
@@ -186,14 +197,38 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// `IP` or `IP:PORT` (port 53 by default).
+fn parse_server(s: &str) -> Result<std::net::SocketAddr, String> {
+    s.parse::<std::net::SocketAddr>()
+        .or_else(|_| {
+            s.parse::<std::net::IpAddr>()
+                .map(|ip| std::net::SocketAddr::new(ip, 53))
+        })
+        .map_err(|_| format!("'{s}' is not an IP address or IP:PORT"))
+}
+
 fn scan(args: ScanArgs) -> anyhow::Result<()> {
+    let mut keys = load_keys(&args.dkim_keys)?;
+    if args.dns.is_some() {
+        let server = args
+            .dns_server
+            .or_else(leakcheck::email::dkim::dns::Live::system_server)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--dns: no nameserver in /etc/resolv.conf; give one with --dns-server"
+                )
+            })?;
+        keys.enable_live(std::sync::Arc::new(leakcheck::email::dkim::dns::Live::new(
+            server,
+        )));
+    }
     let config = Config {
         roots: args.paths.clone(),
         excludes: args.exclude.clone(),
         follow_symlinks: args.follow_symlinks,
         limits: args.limits.limits(),
         jobs: args.jobs,
-        dkim_keys: load_keys(&args.dkim_keys)?,
+        dkim_keys: keys,
         window: args.window,
     };
     let stderr_tty = std::io::stderr().is_terminal();
@@ -218,6 +253,15 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
     };
     let report = leakcheck::scan(&config, &progress)?;
     progress.bar.finish_and_clear();
+    if let (Some(path), Some(answers)) = (&args.dns, config.dkim_keys.live_answers()) {
+        let mut used = config.dkim_keys.clone();
+        used.merge(answers);
+        let text = format!(
+            "# DKIM keys of a leakcheck scan: those given with --dkim-keys and the answers of live DNS.\n# Use with --dkim-keys to repeat the scan offline.\n{}",
+            used.to_text()
+        );
+        write_report(path, &config.roots, text.as_bytes())?;
+    }
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -150,3 +150,130 @@ fn dkim_results_agree_with_dkimpy() {
         disagreements.join("\n")
     );
 }
+
+/// A resolver on loopback that answers TXT queries from `zone` (and
+/// NXDOMAIN otherwise), counting the queries it gets.
+fn fake_resolver(
+    zone: Vec<(String, String)>,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use hickory_proto::op::{Message, ResponseCode};
+    use hickory_proto::rr::rdata::TXT;
+    use hickory_proto::rr::{RData, Record};
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let addr = sock.local_addr().expect("addr");
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = sock.recv_from(&mut buf) {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let Ok(q) = Message::from_vec(&buf[..n]) else {
+                continue;
+            };
+            let mut r = Message::response(q.metadata.id, q.metadata.op_code);
+            let name = q.queries[0].name().to_ascii();
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            r.add_query(q.queries[0].clone());
+            match zone.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => {
+                    // Split as a zone file would, in 255-byte strings.
+                    let parts: Vec<String> = value
+                        .as_bytes()
+                        .chunks(255)
+                        .map(|c| String::from_utf8_lossy(c).into_owned())
+                        .collect();
+                    r.add_answer(Record::from_rdata(
+                        q.queries[0].name().clone(),
+                        300,
+                        RData::TXT(TXT::new(parts)),
+                    ));
+                }
+                None => r.metadata.response_code = ResponseCode::NXDomain,
+            }
+            let _ = sock.send_to(&r.to_vec().expect("encode"), from);
+        }
+    });
+    (addr, count)
+}
+
+#[test]
+fn dns_lookups_are_opt_in_and_written_down_for_offline_reruns() {
+    let keys = std::fs::read_to_string(root().join("samples/dkim-keys.txt")).expect("keys");
+    let (name, value) = keys
+        .lines()
+        .find(|l| l.contains("._domainkey."))
+        .and_then(|l| l.split_once(' '))
+        .expect("a key line");
+    let (server, queries) = fake_resolver(vec![(name.to_string(), value.to_string())]);
+    let dir = tempdir();
+    let answers = dir.path().join("answers.txt");
+    let dump = samples().to_string_lossy().to_string();
+    let server_arg = server.to_string();
+    let answers_arg = answers.to_string_lossy().to_string();
+
+    // Off by default: no key, no query.
+    let (offline, _) = scan(&[dump.as_str()]);
+    assert_eq!(offline.summary.dkim.verified, 0);
+
+    let (live, _) = scan(&[
+        dump.as_str(),
+        "--dns",
+        &answers_arg,
+        "--dns-server",
+        &server_arg,
+    ]);
+    assert_eq!(
+        live.summary.dkim.verified, 36,
+        "the live key verifies the signed mail"
+    );
+    assert_eq!(
+        queries.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one query per name, however many messages use it"
+    );
+    let written = std::fs::read_to_string(&answers).expect("answers written");
+    assert!(
+        written.contains(name) && written.contains("p="),
+        "{written}"
+    );
+
+    // The written file alone reproduces the results offline.
+    let (again, _) = scan(&[dump.as_str(), "--dkim-keys", &answers_arg]);
+    assert_eq!(again.summary.dkim, live.summary.dkim);
+
+    // A resolver that does not know the name: NXDOMAIN is recorded too.
+    let (empty, _) = fake_resolver(Vec::new());
+    let nx = dir.path().join("nx.txt");
+    let (r, _) = scan(&[
+        dump.as_str(),
+        "--dns",
+        &nx.to_string_lossy(),
+        "--dns-server",
+        &empty.to_string(),
+    ]);
+    assert_eq!(r.summary.dkim.verified, 0);
+    assert!(
+        std::fs::read_to_string(&nx)
+            .expect("written")
+            .contains("NXDOMAIN")
+    );
+
+    // Never inside the evidence.
+    let inside = samples().join("answers.txt").to_string_lossy().to_string();
+    let out = run(
+        &[
+            "scan",
+            dump.as_str(),
+            "--dns",
+            &inside,
+            "--dns-server",
+            &server_arg,
+        ],
+        2,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write"));
+    assert!(!samples().join("answers.txt").exists());
+}

@@ -34,6 +34,8 @@ pub struct KeyStore {
     records: BTreeMap<String, Record>,
     /// Names given twice with different values (the first is kept).
     pub conflicts: Vec<String>,
+    /// Live DNS for names not held here (`--dns`), off by default.
+    live: Option<std::sync::Arc<super::dns::Live>>,
 }
 
 impl KeyStore {
@@ -71,9 +73,30 @@ impl KeyStore {
         self.records.is_empty()
     }
 
-    /// The record for `<selector>._domainkey.<domain>`.
-    pub fn lookup(&self, name: &str) -> Option<&Record> {
-        self.records.get(&normalize(name))
+    /// The record for `<selector>._domainkey.<domain>`: from the key files,
+    /// else from live DNS when it is on.
+    pub fn lookup(&self, name: &str) -> Option<Record> {
+        let key = normalize(name);
+        match (self.records.get(&key), &self.live) {
+            (Some(r), _) => Some(r.clone()),
+            (None, Some(live)) => Some(live.lookup(&key)),
+            (None, None) => None,
+        }
+    }
+
+    /// Asks `live` for names the key files do not hold.
+    pub fn enable_live(&mut self, live: std::sync::Arc<super::dns::Live>) {
+        self.live = Some(live);
+    }
+
+    /// The answers live DNS gave, as a key file [`KeyStore::load`] reads.
+    pub fn live_answers(&self) -> Option<KeyStore> {
+        let live = self.live.as_ref()?;
+        let mut out = KeyStore::default();
+        for (name, r) in live.answers() {
+            out.insert(&name, r);
+        }
+        Some(out)
     }
 
     /// Adds one record (the first value for a name wins).
@@ -316,31 +339,31 @@ mod tests {
         );
         assert_eq!(
             k.lookup("test._domainkey.example.com"),
-            Some(&Record::Txt("v=DKIM1; k=rsa; p=AAAA".into()))
+            Some(Record::Txt("v=DKIM1; k=rsa; p=AAAA".into()))
         );
         assert_eq!(
             k.lookup("gone._domainkey.example.com"),
-            Some(&Record::NxDomain)
+            Some(Record::NxDomain)
         );
         assert_eq!(
             k.lookup("slow._domainkey.example.com"),
-            Some(&Record::Failed("Query timed out".into()))
+            Some(Record::Failed("Query timed out".into()))
         );
         assert_eq!(
             k.lookup("empty._domainkey.example.com"),
-            Some(&Record::Txt(String::new()))
+            Some(Record::Txt(String::new()))
         );
         assert_eq!(
             k.lookup("1433868189.example._domainkey.example.com"),
-            Some(&Record::Txt("v=DKIM1;t=s;p=MIGfMA0G".into()))
+            Some(Record::Txt("v=DKIM1;t=s;p=MIGfMA0G".into()))
         );
         assert_eq!(
             k.lookup("zone._domainkey.example.org."),
-            Some(&Record::Txt("v=DKIM1; p=QUJD".into()))
+            Some(Record::Txt("v=DKIM1; p=QUJD".into()))
         );
         assert_eq!(
             k.lookup("tiny._domainkey.example.com"),
-            Some(&Record::Txt("v=DKIM1; p=XYZ".into()))
+            Some(Record::Txt("v=DKIM1; p=XYZ".into()))
         );
         assert_eq!(k.len(), 7);
         // The written form reads back the same.

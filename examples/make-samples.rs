@@ -875,7 +875,13 @@ struct MsgNode {
 /// Writes a `.msg` (MS-OXMSG) with the cfb crate: property stream (header
 /// 32 bytes at the top, 24 in an embedded message, 8 in an attachment)
 /// and one stream per variable-size property.
-fn msg_bytes(root: &MsgNode) -> Vec<u8> {
+fn msg_bytes(root: &MsgNode, saved: i64) -> Vec<u8> {
+    // cfb stamps new storages with the clock; the samples must not change.
+    let stamp = std::time::UNIX_EPOCH + std::time::Duration::from_secs(saved as u64);
+    let fixed_times = |cf: &mut cfb::CompoundFile<Cursor<Vec<u8>>>, path: &str| {
+        cf.set_created_time(path, stamp).expect("set time");
+        cf.set_modified_time(path, stamp).expect("set time");
+    };
     fn props_stream(
         props: &[(u16, MapiVal)],
         header: Vec<u8>,
@@ -923,6 +929,7 @@ fn msg_bytes(root: &MsgNode) -> Vec<u8> {
         dir: &str,
         node: &MsgNode,
         top: bool,
+        fixed_times: &dyn Fn(&mut cfb::CompoundFile<Cursor<Vec<u8>>>, &str),
     ) {
         let n = node.attachments.len() as u32;
         let mut header = vec![0u8; 8];
@@ -945,6 +952,7 @@ fn msg_bytes(root: &MsgNode) -> Vec<u8> {
         for (i, (name, content)) in node.attachments.iter().enumerate() {
             let adir = format!("{dir}/__attach_version1.0_#{i:08X}");
             cf.create_storage(&adir).expect("attachment storage");
+            fixed_times(cf, &adir);
             let mut props = vec![
                 (0x3707, MapiVal::Text(name.clone())),
                 (0x3001, MapiVal::Text(name.clone())),
@@ -964,13 +972,15 @@ fn msg_bytes(root: &MsgNode) -> Vec<u8> {
             if let Err(inner) = content {
                 let mdir = format!("{adir}/__substg1.0_3701000D");
                 cf.create_storage(&mdir).expect("embedded storage");
-                write_node(cf, &mdir, inner, false);
+                fixed_times(cf, &mdir);
+                write_node(cf, &mdir, inner, false, fixed_times);
             }
         }
     }
     let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create compound file");
     cf.create_storage("/__nameid_version1.0").expect("name map");
-    write_node(&mut cf, "", root, true);
+    fixed_times(&mut cf, "/__nameid_version1.0");
+    write_node(&mut cf, "", root, true, &fixed_times);
     cf.flush().expect("flush");
     cf.into_inner().into_inner()
 }
@@ -1914,27 +1924,30 @@ fn main() {
     };
     let o1_prev_raw = dkim_sign(&o1_prev.bytes(), o1_prev.date);
     let o1_raw = dkim_sign(&o1.bytes(), o1.date);
-    let o1_msg = msg_bytes(&MsgNode {
-        props: outlook_props(
-            &o1,
-            &o1_raw,
-            "Léa,\n\nOui, jeudi 11 h, avec le nouveau logo.\n\nClaire\n",
-        ),
-        attachments: vec![
-            ("logo.png".into(), Ok(logo.clone())),
-            (
-                "Point presse jeudi ?".into(),
-                Err(MsgNode {
-                    props: outlook_props(
-                        &o1_prev,
-                        &o1_prev_raw,
-                        "Claire,\n\nOn maintient le point presse jeudi ?\n\nLéa\n",
-                    ),
-                    attachments: vec![],
-                }),
+    let o1_msg = msg_bytes(
+        &MsgNode {
+            props: outlook_props(
+                &o1,
+                &o1_raw,
+                "Léa,\n\nOui, jeudi 11 h, avec le nouveau logo.\n\nClaire\n",
             ),
-        ],
-    });
+            attachments: vec![
+                ("logo.png".into(), Ok(logo.clone())),
+                (
+                    "Point presse jeudi ?".into(),
+                    Err(MsgNode {
+                        props: outlook_props(
+                            &o1_prev,
+                            &o1_prev_raw,
+                            "Claire,\n\nOn maintient le point presse jeudi ?\n\nLéa\n",
+                        ),
+                        attachments: vec![],
+                    }),
+                ),
+            ],
+        },
+        o1.date.plus_minutes(2).unix(),
+    );
     files.insert("outlook/2017-04-18-point-presse.msg".into(), o1_msg);
 
     // PLANT 15: a .msg whose displayed subject and text were edited with a
@@ -1964,10 +1977,13 @@ fn main() {
     }
     files.insert(
         "outlook/2017-04-19-ordre-de-virement.msg".into(),
-        msg_bytes(&MsgNode {
-            props: o2_props,
-            attachments: vec![],
-        }),
+        msg_bytes(
+            &MsgNode {
+                props: o2_props,
+                attachments: vec![],
+            },
+            o2.date.plus_minutes(2).unix(),
+        ),
     );
     truth.push(json!({
         "path": "outlook/2017-04-19-ordre-de-virement.msg",

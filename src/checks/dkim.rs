@@ -85,6 +85,27 @@ fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut 
                 .with("mailing_list", list),
             );
         }
+        Status::FailSignature if m.facts.stored_as.is_some() => {
+            // Outlook keeps the headers as text it may have re-folded: that
+            // breaks `simple` header canonicalization innocently.
+            let simple = !s.canonicalization.starts_with("relaxed");
+            let (sev, why) = if simple {
+                (
+                    Severity::Low,
+                    " The signature uses 'simple' header canonicalization, which any re-folding of the headers by the mail store breaks innocently.",
+                )
+            } else {
+                (Severity::Medium, "")
+            };
+            out.push(
+                base(m, "dkim.headers_changed", sev, s, format!(
+                    "The headers Outlook kept for this message do not match the DKIM signature of {}: a signed header (such as From, Subject or Date) was changed, added or removed after signing. The body, which Outlook does not keep as sent, could not be checked.{why}",
+                    who(s)
+                ))
+                .with("signed_headers", s.signed_headers.join(":"))
+                .with("stored_as", "outlook"),
+            );
+        }
         Status::FailSignature => {
             let (sev, why) = innocent_cause(
                 list,

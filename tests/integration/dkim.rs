@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use leakcheck::Severity;
+
 use crate::util::*;
 
 /// The corpus groups: a folder of messages and the key files that go with
@@ -276,4 +278,54 @@ fn dns_lookups_are_opt_in_and_written_down_for_offline_reruns() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write"));
     assert!(!samples().join("answers.txt").exists());
+}
+
+#[test]
+fn an_outlook_message_whose_kept_headers_were_edited_fails_its_header_signature() {
+    let msg = std::fs::read(samples().join("outlook/2017-04-18-point-presse.msg")).expect("sample");
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+    let (from, to) = (utf16("Subject: RE: Point"), utf16("Subject: RE: Poinx"));
+    let at = msg
+        .windows(from.len())
+        .position(|w| w == from.as_slice())
+        .expect("the transport headers hold the subject");
+    let mut edited = msg.clone();
+    edited[at..at + to.len()].copy_from_slice(&to);
+    let dir = tempdir();
+    write(dir.path(), "edited.msg", &edited);
+    write(dir.path(), "genuine.msg", &msg);
+    let keys = root().join("samples/dkim-keys.txt");
+    let r = scan_path(dir.path(), &["--dkim-keys", &keys.to_string_lossy()]);
+    let changed = findings(&r, "dkim.headers_changed");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].paths, vec!["edited.msg".to_string()]);
+    assert_eq!(
+        changed[0].severity,
+        Severity::Medium,
+        "relaxed canonicalization: not re-folding"
+    );
+    assert!(
+        changed[0].message.contains("could not be checked"),
+        "never claims the body matched"
+    );
+    // The displayed subject now disagrees with the edited header too.
+    assert!(
+        findings(&r, "outlook.properties_disagree")
+            .iter()
+            .any(|f| f.paths == vec!["edited.msg".to_string()])
+    );
+    // The untouched copy verifies over its headers, and no DKIM or Outlook
+    // rule accuses it (message_id.reused names both copies, by design).
+    let genuine = item(&r, "genuine.msg").email.as_ref().expect("email facts");
+    assert_eq!(
+        genuine.dkim[0].status,
+        leakcheck::email::dkim::Status::PassHeaders
+    );
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.paths.contains(&"genuine.msg".to_string()))
+            .filter(|f| f.rule.starts_with("dkim.") || f.rule.starts_with("outlook."))
+            .all(|f| f.supports || matches!(f.severity, Severity::Low | Severity::Info))
+    );
 }

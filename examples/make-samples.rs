@@ -924,12 +924,13 @@ fn msg_bytes(root: &MsgNode, saved: i64) -> Vec<u8> {
         }
         (fixed, streams)
     }
+    type Cfb = cfb::CompoundFile<Cursor<Vec<u8>>>;
     fn write_node(
-        cf: &mut cfb::CompoundFile<Cursor<Vec<u8>>>,
+        cf: &mut Cfb,
         dir: &str,
         node: &MsgNode,
         top: bool,
-        fixed_times: &dyn Fn(&mut cfb::CompoundFile<Cursor<Vec<u8>>>, &str),
+        fixed_times: &dyn Fn(&mut Cfb, &str),
     ) {
         let n = node.attachments.len() as u32;
         let mut header = vec![0u8; 8];

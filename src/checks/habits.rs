@@ -1,10 +1,12 @@
 //! Sender habits: per sender address, the mail program (X-Mailer /
 //! User-Agent, versions ignored), the shape of Message-IDs and MIME
-//! boundaries (each program has its own), and the time-zone offset. A
-//! message that breaks all three program-made habits (program, ID style,
-//! boundary style) was likely not written with that sender's program:
-//! `medium`; two of them: `low`. The time zone is reported, not counted
-//! (a forger may well sit in the same zone).
+//! boundaries (each program has its own), the time-zone offset and the
+//! hours of activity (sent between 07:00 and 20:59 local time, or at
+//! night). A message that breaks all three program-made habits (program,
+//! ID style, boundary style) was likely not written with that sender's
+//! program: `medium`; two of them: `low`. The time zone and the hours are
+//! reported, not counted (a forger may well sit in the same zone, and
+//! people do write at night).
 //!
 //! Only senders with at least [`MIN_MESSAGES`] other messages are profiled,
 //! so that small senders are never accused; a habit is established when at
@@ -61,7 +63,21 @@ fn client_family(c: &str) -> String {
 }
 
 /// (feature name, value) for each habit compared.
-type Features = [(&'static str, String); 4];
+type Features = [(&'static str, String); 5];
+
+/// Habits reported when broken but not counted towards the severity.
+const REPORTED_ONLY: &[&str] = &["time zone", "hours"];
+
+/// `day` (07:00–20:59 in the message's own zone) or `night`.
+fn hours(d: crate::email::Stamp) -> &'static str {
+    let local = d.unix + i64::from(d.offset_minutes) * 60;
+    let hour = local.rem_euclid(86_400) / 3600;
+    if (7..21).contains(&hour) {
+        "day"
+    } else {
+        "night"
+    }
+}
 
 fn features(m: &Mail<'_>) -> Features {
     let f = m.facts;
@@ -100,6 +116,7 @@ fn features(m: &Mail<'_>) -> Features {
                 })
                 .unwrap_or_else(|| "(none)".into()),
         ),
+        ("hours", f.date.map(hours).unwrap_or("(none)").to_string()),
     ]
 }
 
@@ -126,7 +143,7 @@ impl Check for Habits {
             }
             let others = msgs.len() - 1;
             // Counts of each value of each feature over all the sender's mail.
-            let mut counts: [HashMap<&str, usize>; 4] = Default::default();
+            let mut counts: [HashMap<&str, usize>; 5] = Default::default();
             for (_, fs) in &msgs {
                 for (k, (_, v)) in fs.iter().enumerate() {
                     *counts[k].entry(v.as_str()).or_default() += 1;
@@ -153,7 +170,10 @@ impl Check for Habits {
                     }
                 }
                 // The program-made features: mail program, ID and boundary.
-                let program_breaks = broken.iter().filter(|b| b.0 != "time zone").count();
+                let program_breaks = broken
+                    .iter()
+                    .filter(|b| !REPORTED_ONLY.contains(&b.0))
+                    .count();
                 let sev = if program_breaks >= 3 {
                     Severity::Medium
                 } else if program_breaks >= 2 {

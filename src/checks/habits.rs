@@ -216,6 +216,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hours_are_read_in_the_senders_own_zone() {
+        use crate::email::Stamp;
+        // 2017-04-25T19:50:00Z is 21:50 in Paris (+0200): night there.
+        let t = 1_493_149_800;
+        assert_eq!(
+            hours(Stamp {
+                unix: t,
+                offset_minutes: 120
+            }),
+            "night"
+        );
+        assert_eq!(
+            hours(Stamp {
+                unix: t,
+                offset_minutes: -240
+            }),
+            "day"
+        );
+        assert_eq!(
+            hours(Stamp {
+                unix: t - 14 * 3600,
+                offset_minutes: 0
+            }),
+            "night"
+        );
+    }
+
+    #[test]
     fn shapes_and_families() {
         assert_eq!(shape("201703270812.0042"), "9.9");
         assert_eq!(shape("=_horizon_b9"), "=_a_a9");

@@ -404,9 +404,17 @@ fn base64_lines(out: &mut Vec<u8>, data: &[u8]) {
 /// has no bytes of its own. Deterministic: the same message gives the same
 /// bytes.
 pub fn render(m: &Message) -> Vec<u8> {
+    render_at(m, 0)
+}
+
+/// The rendering of a message nested `depth` messages deep. An embedded
+/// message is included as it is (RFC 2046 forbids base64 for
+/// `message/rfc822`), so nesting adds sizes rather than multiplying them;
+/// the depth in the boundary keeps nested boundaries apart.
+fn render_at(m: &Message, depth: u32) -> Vec<u8> {
     let (headers, _) = header_block(m);
     let mut out = strip_mime_fields(&headers).into_bytes();
-    let boundary = format!("leakcheck-outlook-{}", m.attachments.len());
+    let boundary = format!("leakcheck-outlook-{depth}-{}", m.attachments.len());
     out.extend_from_slice(b"MIME-Version: 1.0\r\n");
     out.extend_from_slice(
         format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").as_bytes(),
@@ -441,14 +449,10 @@ pub fn render(m: &Message) -> Vec<u8> {
                 b,
             ),
             AttachContent::Message(inner) => {
-                let r = render(inner);
-                part(
-                    &mut out,
-                    &format!(
-                        "Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n"
-                    ),
-                    &r,
+                out.extend_from_slice(
+                    format!("--{boundary}\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n\r\n").as_bytes(),
                 );
+                out.extend_from_slice(&render_at(inner, depth + 1));
             }
             AttachContent::Unreadable(why) => part(
                 &mut out,
@@ -546,6 +550,21 @@ mod tests {
         let a = render(&m);
         let parsed = mailparse::parse_mail(&a).expect("the rendering parses");
         assert_eq!(parsed.subparts.len(), 2);
+        // Nesting adds sizes: ten levels around a 30 kB attachment stay small.
+        let mut nested = m.clone();
+        nested.attachments[0].content = AttachContent::Bytes(vec![7; 30_000]);
+        for _ in 0..10 {
+            let mut outer = Message::default();
+            outer.attachments.push(Attachment {
+                props: Props::default(),
+                content: AttachContent::Message(Box::new(nested)),
+            });
+            nested = outer;
+        }
+        let big = render(&nested);
+        assert!(big.len() < 60_000, "{} bytes", big.len());
+        let parsed = mailparse::parse_mail(&big).expect("nested rendering parses");
+        assert_eq!(parsed.subparts[0].ctype.mimetype, "message/rfc822");
         assert_eq!(render(&m), a, "deterministic");
         m.attachments[0].content = AttachContent::Bytes(b"two".to_vec());
         assert_ne!(render(&m), a);

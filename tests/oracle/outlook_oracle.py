@@ -64,7 +64,9 @@ def read_pst(path):
     import email
     out = []
     with tempfile.TemporaryDirectory() as d:
-        subprocess.run(["readpst", "-q", "-D", "-S", "-o", d, path], capture_output=True, check=True)
+        # -j 0: by default readpst forks workers that may still be writing
+        # when it returns (seen: one message of four missing at random).
+        subprocess.run(["readpst", "-j", "0", "-q", "-D", "-S", "-o", d, path], capture_output=True, check=True)
         for root, _, files in os.walk(d):
             for f in files:
                 if not f.isdigit():

@@ -201,21 +201,15 @@ pub fn emlx_message(data: &[u8]) -> Option<&[u8]> {
 }
 
 /// Looks inside a zip or OLE2 file to tell Office, ODF and plain archives apart.
-/// Returns `None` when the structure cannot be read (the caller keeps the
-/// coarse type and the container reader reports the damage).
-pub fn refine<R: Read + Seek>(coarse: &str, reader: R) -> Option<&'static str> {
+/// Returns why when the structure cannot be read: the caller keeps the
+/// coarse type; the zip reader reports a damaged zip itself, while a
+/// damaged compound file has no reader to do it, so the caller must.
+pub fn refine<R: Read + Seek>(coarse: &str, reader: R) -> Result<&'static str, String> {
     match coarse {
-        ZIP => refine_zip(reader),
+        ZIP => refine_zip(reader).ok_or_else(|| "not a readable zip".to_string()),
         OLE => refine_ole(reader),
-        _ => None,
+        _ => Err(format!("{coarse} has no inner structure to read")),
     }
-}
-
-/// Why a compound file (OLE2) cannot be opened, if it cannot: a file that
-/// starts like one but is truncated or damaged has nothing readable inside,
-/// which must be said rather than left silent.
-pub fn ole_damage<R: Read + Seek>(reader: R) -> Option<String> {
-    cfb::CompoundFile::open(reader).err().map(|e| e.to_string())
 }
 
 const OOXML_MAIN: &[(&str, &str)] = &[
@@ -333,14 +327,14 @@ fn refine_zip<R: Read + Seek>(reader: R) -> Option<&'static str> {
     Some(ZIP)
 }
 
-fn refine_ole<R: Read + Seek>(reader: R) -> Option<&'static str> {
-    let cf = cfb::CompoundFile::open(reader).ok()?;
+fn refine_ole<R: Read + Seek>(reader: R) -> Result<&'static str, String> {
+    let cf = cfb::CompoundFile::open(reader).map_err(|e| e.to_string())?;
     let names: Vec<String> = cf
         .read_root_storage()
         .map(|e| e.name().to_string())
         .collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    Some(if has("EncryptedPackage") {
+    Ok(if has("EncryptedPackage") {
         ENCRYPTED_OFFICE
     } else if has("WordDocument") {
         "application/msword"

@@ -85,41 +85,50 @@ fn check_signature(m: &Mail<'_>, s: &Signature, another_passed: bool, out: &mut 
                 .with("mailing_list", list),
             );
         }
-        Status::FailSignature if m.facts.stored_as.is_some() => {
-            // Outlook keeps the headers as text it may have re-folded: that
-            // breaks `simple` header canonicalization innocently.
-            let simple = !s.canonicalization.starts_with("relaxed");
-            let (sev, why) = if simple {
+        Status::FailSignature => {
+            let (sev, why, lead) = if m.facts.stored_as.is_some() {
+                // Outlook keeps the headers as text it may have re-folded:
+                // that breaks `simple` header canonicalization innocently.
+                let simple = !s.canonicalization.starts_with("relaxed");
+                let (sev, why) = if simple {
+                    (
+                        Severity::Low,
+                        " The signature uses 'simple' header canonicalization, which any re-folding of the headers by the mail store breaks innocently.".to_string(),
+                    )
+                } else {
+                    (Severity::Medium, String::new())
+                };
                 (
-                    Severity::Low,
-                    " The signature uses 'simple' header canonicalization, which any re-folding of the headers by the mail store breaks innocently.",
+                    sev,
+                    format!(
+                        " The body, which Outlook does not keep as sent, could not be checked.{why}"
+                    ),
+                    format!(
+                        "The headers Outlook kept for this message do not match the DKIM signature of {}",
+                        who(s)
+                    ),
                 )
             } else {
-                (Severity::Medium, "")
+                let (sev, why) = innocent_cause(
+                    list,
+                    another_passed,
+                    "lists rewrite subjects, which breaks signatures innocently",
+                );
+                let lead = format!(
+                    "The body matches the DKIM signature of {} but the signed headers do not",
+                    who(s)
+                );
+                (sev, why, lead)
             };
-            out.push(
-                base(m, "dkim.headers_changed", sev, s, format!(
-                    "The headers Outlook kept for this message do not match the DKIM signature of {}: a signed header (such as From, Subject or Date) was changed, added or removed after signing. The body, which Outlook does not keep as sent, could not be checked.{why}",
-                    who(s)
-                ))
-                .with("signed_headers", s.signed_headers.join(":"))
-                .with("stored_as", "outlook"),
-            );
-        }
-        Status::FailSignature => {
-            let (sev, why) = innocent_cause(
-                list,
-                another_passed,
-                "lists rewrite subjects, which breaks signatures innocently",
-            );
-            out.push(
-                base(m, "dkim.headers_changed", sev, s, format!(
-                    "The body matches the DKIM signature of {} but the signed headers do not: a signed header (such as From, Subject or Date) was changed, added or removed after signing.{why}",
-                    who(s)
-                ))
-                .with("signed_headers", s.signed_headers.join(":"))
-                .with("mailing_list", list),
-            );
+            let mut f = base(m, "dkim.headers_changed", sev, s, format!(
+                "{lead}: a signed header (such as From, Subject or Date) was changed, added or removed after signing.{why}"
+            ))
+            .with("signed_headers", s.signed_headers.join(":"))
+            .with("mailing_list", list);
+            if let Some(stored) = &m.facts.stored_as {
+                f = f.with("stored_as", stored.clone());
+            }
+            out.push(f);
         }
         Status::Invalid => {
             out.push(base(

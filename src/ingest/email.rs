@@ -36,14 +36,8 @@ impl Format for Email {
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let owned;
-        let data: &[u8] = match content {
-            Content::Bytes(b) => b,
-            Content::File(p) => {
-                owned = std::fs::read(p).map_err(|e| e.to_string())?;
-                &owned
-            }
-        };
+        let whole = content.bytes().map_err(|e| e.to_string())?;
+        let data: &[u8] = &whole;
         let data = if detect::sniff(data) == detect::EMLX {
             detect::emlx_message(data).unwrap_or(data)
         } else {

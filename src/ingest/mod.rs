@@ -89,6 +89,18 @@ impl Content<'_> {
         })
     }
 
+    /// The whole content in memory (borrowed when it already is).
+    pub fn bytes(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match self {
+            Content::Bytes(b) => std::borrow::Cow::Borrowed(*b),
+            Content::File(p) => {
+                let mut data = Vec::new();
+                open_evidence(p)?.read_to_end(&mut data)?;
+                std::borrow::Cow::Owned(data)
+            }
+        })
+    }
+
     pub fn len(&self) -> u64 {
         match self {
             Content::Bytes(b) => b.len() as u64,
@@ -383,17 +395,16 @@ impl<'l> Walker<'l> {
         head.truncate(n);
         d.update(&head);
         let mut detected = detect::sniff(&head);
+        let mut ole_damage = None;
         if matches!(detected, detect::ZIP | detect::OLE)
-            && let Some(t) = open_evidence(abs)
-                .ok()
-                .and_then(|f| detect::refine(detected, BufReader::new(f)))
+            && let Ok(f) = open_evidence(abs)
         {
-            detected = t;
+            match detect::refine(detected, BufReader::new(f)) {
+                Ok(t) => detected = t,
+                Err(e) if detected == detect::OLE => ole_damage = Some(e),
+                Err(_) => {} // the zip reader reports its own damage
+            }
         }
-        let ole_damage = (detected == detect::OLE)
-            .then(|| open_evidence(abs).ok())
-            .flatten()
-            .and_then(|f| detect::ole_damage(BufReader::new(f)));
         let kind = if is_email_type(detected) {
             ItemKind::Email
         } else {
@@ -634,11 +645,15 @@ impl<'l> Walker<'l> {
         let data: Option<&[u8]> = borrowed.or(body.as_deref());
         let head_ref: &[u8] = data.map(|b| &b[..b.len().min(HEAD_LEN)]).unwrap_or(&head);
         let mut detected = detect::sniff(head_ref);
+        let mut ole_damage = None;
         if let Some(b) = data
             && matches!(detected, detect::ZIP | detect::OLE)
-            && let Some(t) = detect::refine(detected, Cursor::new(b))
         {
-            detected = t;
+            match detect::refine(detected, Cursor::new(b)) {
+                Ok(t) => detected = t,
+                Err(e) if detected == detect::OLE => ole_damage = Some(e),
+                Err(_) => {} // the zip reader reports its own damage
+            }
         }
         if is_email_type(detected) {
             item.kind = ItemKind::Email;
@@ -648,9 +663,6 @@ impl<'l> Walker<'l> {
             item.sha256 = Some(d.sha256);
             item.blake3 = Some(d.blake3);
         }
-        let ole_damage = data
-            .filter(|_| detected == detect::OLE)
-            .and_then(|b| detect::ole_damage(Cursor::new(b)));
         let kind = item.kind;
         let index = self.push(item);
         if let Some(e) = ole_damage {

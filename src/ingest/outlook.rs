@@ -16,16 +16,6 @@ use crate::detect;
 use crate::item::{ItemKind, Severity};
 use crate::outlook::{self, AttachContent, Message, prop};
 
-fn bytes<'a>(content: &'a Content<'_>, owned: &'a mut Vec<u8>) -> Result<&'a [u8], String> {
-    Ok(match content {
-        Content::Bytes(b) => b,
-        Content::File(p) => {
-            *owned = std::fs::read(p).map_err(|e| e.to_string())?;
-            owned
-        }
-    })
-}
-
 /// `.msg` files.
 pub(crate) struct Msg;
 
@@ -43,8 +33,7 @@ impl Format for Msg {
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let mut owned = Vec::new();
-        let message = outlook::msg::read(bytes(content, &mut owned)?)?;
+        let message = outlook::msg::read(&content.bytes().map_err(|e| e.to_string())?)?;
         Stored {
             message: &message,
             format: "msg",
@@ -251,8 +240,7 @@ impl Format for Tnef {
     }
 
     fn list(&self, content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let mut owned = Vec::new();
-        let t = outlook::tnef::read(bytes(content, &mut owned)?)?;
+        let t = outlook::tnef::read(&content.bytes().map_err(|e| e.to_string())?)?;
         if let Some(class) = t.message.props.nonempty(prop::MESSAGE_CLASS) {
             sink.container_metadata("message_class", class);
         }

@@ -100,14 +100,6 @@ impl Props {
         self.map.remove(&id)
     }
 
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
     /// A string property, decoded (8-bit strings with the code page, else
     /// windows-1252), without trailing NULs.
     pub fn text(&self, id: u16) -> Option<String> {

@@ -120,9 +120,10 @@ fn compare_msg(r: &leakcheck::Report, path: &str, oracle: &Value, out: &mut Vec<
     let mut their_files: Vec<(String, String)> = Vec::new();
     let mut our_msgs: Vec<&(String, Option<String>, String)> = Vec::new();
     let mut their_msgs: Vec<&Value> = Vec::new();
-    for (name, hash, p) in &ours {
+    for o in &ours {
+        let (name, hash, p) = o;
         if name.ends_with(".eml") && item(r, p).email.is_some() {
-            our_msgs.push(&ours[ours.iter().position(|o| &o.2 == p).expect("listed")]);
+            our_msgs.push(o);
         } else {
             our_files.push((name.clone(), hash.clone().unwrap_or_default()));
         }

@@ -51,10 +51,6 @@ impl Live {
             .next()
     }
 
-    pub fn server(&self) -> SocketAddr {
-        self.server
-    }
-
     /// The TXT record of `name`, asked once per scan.
     pub fn lookup(&self, name: &str) -> Record {
         if let Some(r) = self.lock().get(name) {

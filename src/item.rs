@@ -89,6 +89,10 @@ pub struct Item {
     /// What the item says about itself when it is an email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Box<crate::email::EmailFacts>>,
+    /// What the item says about its own making when it is a document
+    /// (Office, ODF, PDF) or an image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<Box<crate::document::DocumentFacts>>,
     /// Why the item (or part of it) could not be read.
     pub error: Option<String>,
 }
@@ -107,6 +111,7 @@ impl Item {
             container: None,
             metadata: Metadata::new(),
             email: None,
+            document: None,
             error: None,
         }
     }

@@ -34,6 +34,21 @@ enum Command {
     /// its detected type. Exit status: 0 when the scan ran (whatever it
     /// found), 2 on a usage error or an unreadable root.
     Scan(ScanArgs),
+    /// Print the metadata leakcheck reads from documents and images, as JSON.
+    ///
+    /// One JSON object per file and line: the detected type and the
+    /// normalised metadata a scan checks (author, last editor, application,
+    /// dates, revision, PDF Info and XMP side by side, Word editing
+    /// sessions, EXIF, fingerprints) with every raw value read. Files are
+    /// read only. Exit status: 0, or 2 when a file cannot be read.
+    Meta(MetaArgs),
+}
+
+#[derive(Args, Debug)]
+struct MetaArgs {
+    /// Documents or images (docx/xlsx/pptx, doc/xls/ppt, odt/ods/odp, pdf, jpeg/tiff/png…).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -155,6 +170,7 @@ impl Progress for Bar {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Meta(args) => meta(&args),
         Command::Scan(args) => match scan(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -166,6 +182,33 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// `leakcheck meta`: one JSON line per file.
+fn meta(args: &MetaArgs) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in &args.files {
+        match leakcheck::document::read_file(path) {
+            Ok(doc) => {
+                let mut line = serde_json::json!({ "path": path.display().to_string() });
+                if let (Some(obj), Ok(serde_json::Value::Object(more))) =
+                    (line.as_object_mut(), serde_json::to_value(&doc))
+                {
+                    obj.extend(more);
+                }
+                if writeln!(out, "{line}").is_err() {
+                    return status; // a closed pipe ends the listing quietly
+                }
+            }
+            Err(e) => {
+                eprintln!("leakcheck: cannot read '{}': {e}", path.display());
+                status = ExitCode::from(2);
+            }
+        }
+    }
+    status
 }
 
 /// Reads every `--dkim-keys` source into one store; a name given twice with

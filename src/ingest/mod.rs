@@ -412,7 +412,9 @@ impl<'l> Walker<'l> {
         };
         item.kind = kind;
         let format = FORMATS.iter().find(|f| f.opens(detected, kind)).copied();
-        let keep = format.is_some_and(|f| f.needs_bytes()) && len <= self.limits.max_parse_bytes;
+        let document = crate::document::has_reader(detected);
+        let keep = (document || format.is_some_and(|f| f.needs_bytes()))
+            && len <= self.limits.max_parse_bytes;
         let mut body = keep.then(|| head.clone());
         let mut buf = vec![0u8; 1 << 20];
         loop {
@@ -440,6 +442,8 @@ impl<'l> Walker<'l> {
         let index = self.push(item);
         if let Some(e) = ole_damage {
             self.damaged_compound_file(index, e);
+        } else if document {
+            self.document(index, body.as_deref());
         }
         if let Some(format) = format {
             match (&body, format.needs_bytes()) {
@@ -463,6 +467,41 @@ impl<'l> Walker<'l> {
         )
         .with("error", e);
         self.findings.push(f);
+    }
+
+    /// Reads the metadata of the document item at `index`, whose content is
+    /// `bytes` when it fit the parse limit.
+    fn document(&mut self, index: usize, bytes: Option<&[u8]>) {
+        let item = &mut self.items[index];
+        let Some(bytes) = bytes else {
+            let f = Finding::new(
+                "limit.parse_bytes",
+                Severity::Low,
+                vec![item.path.clone()],
+                format!(
+                    "The document is {} bytes, over the parse limit of {} bytes: it was hashed whole but its metadata was not read.",
+                    item.size, self.limits.max_parse_bytes
+                ),
+            )
+            .with("size", item.size)
+            .with("limit", self.limits.max_parse_bytes);
+            self.findings.push(f);
+            return;
+        };
+        match crate::document::extract(&item.detected_type, bytes) {
+            Some(Ok(facts)) => item.document = Some(Box::new(facts)),
+            Some(Err(e)) => {
+                let f = Finding::new(
+                    "document.unreadable",
+                    Severity::Low,
+                    vec![item.path.clone()],
+                    format!("The document's metadata could not be read ({e}); it is hashed, but no check looked at its metadata."),
+                )
+                .with("error", e);
+                self.findings.push(f);
+            }
+            None => {}
+        }
     }
 
     fn unreadable_file(&mut self, mut item: Item, path: &str, e: io::Error) {
@@ -667,6 +706,8 @@ impl<'l> Walker<'l> {
         let index = self.push(item);
         if let Some(e) = ole_damage {
             self.damaged_compound_file(index, e);
+        } else if crate::document::has_reader(detected) {
+            self.document(index, data);
         }
         let format = m
             .open_as

@@ -2,6 +2,7 @@
 
 mod corpus;
 mod dkim;
+mod documents;
 mod formats;
 mod hostile;
 mod outlook;

@@ -1,0 +1,156 @@
+//! Fuzzy fingerprints: two documents that are almost the same (one
+//! paragraph changed, a number edited) have almost the same fingerprint,
+//! where their SHA-256 differ completely.
+//!
+//! * TLSH over the bytes, the locality-sensitive hash VirusTotal and MISP
+//!   publish, so a reporter can look a fingerprint up elsewhere (the
+//!   `tlsh2` crate: a port of Trend Micro's reference code, `no_std`, no
+//!   unsafe). It needs 50 bytes with some variety; compressed packages
+//!   (docx, xlsx) make it coarse, so it is a second opinion.
+//! * SimHash over the extracted text (word 3-shingles, 64 bits): the text
+//!   signal, independent of how the file was packed. Compact enough to
+//!   keep in the report, compared by Hamming distance.
+
+use serde::{Deserialize, Serialize};
+
+/// A document's fuzzy fingerprints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// TLSH (128 buckets, 1-byte checksum, `T1` prefix) of the bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlsh: Option<String>,
+    /// The visible text's fingerprint, when the format has text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextPrint>,
+}
+
+/// The visible text's fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextPrint {
+    /// Words in the text.
+    pub words: u64,
+    /// 64-bit SimHash of the word 3-shingles, hex.
+    pub simhash: String,
+    /// BLAKE3 of the normalised text (lowercase words joined by spaces),
+    /// first 16 hex digits: equal texts have equal digests.
+    pub digest: String,
+}
+
+/// Texts shorter than this many words are not fingerprinted: every short
+/// note resembles every other.
+pub const MIN_WORDS: usize = 8;
+
+impl Fingerprint {
+    /// The fingerprints of a document's bytes and text.
+    pub fn of(bytes: &[u8], text: Option<&str>) -> Fingerprint {
+        let tlsh = tlsh2::TlshDefaultBuilder::build_from(bytes)
+            .map(|t| String::from_utf8_lossy(&t.hash()).into_owned());
+        Fingerprint {
+            tlsh,
+            text: text.and_then(text_print),
+        }
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn hash64(data: &[u8]) -> u64 {
+    let h = blake3::hash(data);
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(b)
+}
+
+/// The text fingerprint of `text`, if it has enough words.
+pub fn text_print(text: &str) -> Option<TextPrint> {
+    let w = words(text);
+    if w.len() < MIN_WORDS {
+        return None;
+    }
+    let mut counts = [0i64; 64];
+    for shingle in w.windows(3) {
+        let h = hash64(shingle.join(" ").as_bytes());
+        for (bit, c) in counts.iter_mut().enumerate() {
+            *c += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    let sim = counts.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, &c)| if c > 0 { acc | 1 << bit } else { acc },
+    );
+    let joined = w.join(" ");
+    Some(TextPrint {
+        words: w.len() as u64,
+        simhash: format!("{sim:016x}"),
+        digest: blake3::hash(joined.as_bytes()).to_hex()[..16].to_string(),
+    })
+}
+
+/// Similarity of two texts' fingerprints in [0, 1]: the share of equal
+/// SimHash bits. Unrelated texts land near 0.5; edits of one text above 0.8.
+pub fn text_similarity(a: &TextPrint, b: &TextPrint) -> f64 {
+    let (Ok(x), Ok(y)) = (
+        u64::from_str_radix(&a.simhash, 16),
+        u64::from_str_radix(&b.simhash, 16),
+    ) else {
+        return 0.0;
+    };
+    1.0 - f64::from((x ^ y).count_ones()) / 64.0
+}
+
+/// TLSH distance of two fingerprints (0 = same; under ~50 is near, over
+/// ~100 unrelated), when both parse.
+pub fn tlsh_distance(a: &str, b: &str) -> Option<i32> {
+    let x: tlsh2::TlshDefault = a.parse().ok()?;
+    let y: tlsh2::TlshDefault = b.parse().ok()?;
+    Some(x.diff(&y, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "Le programme du candidat pour la jeunesse prévoit la création de dix mille places en apprentissage, \
+        un service civique renforcé et la gratuité des transports pour les étudiants boursiers dans toutes les régions. \
+        Les associations seront consultées avant chaque mesure et un bilan sera publié chaque année.";
+
+    #[test]
+    fn edits_stay_near_and_unrelated_texts_do_not() {
+        let a = text_print(A).unwrap();
+        let edited = A.replace("dix mille", "vingt mille");
+        let b = text_print(&edited).unwrap();
+        let other = text_print(
+            "Quarterly revenue rose in every market while costs fell; the board approved a dividend \
+             and a share buyback programme to be completed before the end of the next fiscal year.",
+        )
+        .unwrap();
+        assert_ne!(a.digest, b.digest);
+        assert!(text_similarity(&a, &b) > 0.8, "{}", text_similarity(&a, &b));
+        assert!(
+            text_similarity(&a, &other) < 0.8,
+            "{}",
+            text_similarity(&a, &other)
+        );
+        assert_eq!(text_similarity(&a, &a), 1.0);
+        assert!(text_print("trop court").is_none());
+    }
+
+    #[test]
+    fn tlsh_needs_variety_and_measures_distance() {
+        let a = Fingerprint::of(A.as_bytes(), None).tlsh.unwrap();
+        let b = Fingerprint::of(A.replace("dix", "onze").as_bytes(), None)
+            .tlsh
+            .unwrap();
+        assert!(a.starts_with("T1"));
+        let near = tlsh_distance(&a, &b).unwrap();
+        assert!(near < 50, "{near}");
+        assert_eq!(tlsh_distance(&a, &a), Some(0));
+        assert!(Fingerprint::of(&[0u8; 40], None).tlsh.is_none());
+        assert!(tlsh_distance("T1zz", &a).is_none());
+    }
+}

@@ -33,7 +33,7 @@ enum Command {
     /// `mail/inbox.mbox!17!budget.zip!plan.docx`, its SHA-256 and BLAKE3 and
     /// its detected type. Exit status: 0 when the scan ran (whatever it
     /// found), 2 on a usage error or an unreadable root.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Print the metadata leakcheck reads from documents and images, as JSON.
     ///
     /// One JSON object per file and line: the detected type and the
@@ -171,7 +171,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Meta(args) => meta(&args),
-        Command::Scan(args) => match scan(args) {
+        Command::Scan(args) => match scan(*args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 if is_broken_pipe(&e) {

@@ -746,6 +746,37 @@ fn pdf(m: &PdfMeta<'_>, lines: &[&str]) -> Vec<u8> {
     out
 }
 
+/// Appends an incremental update to a PDF written by [`pdf`]: object 7
+/// (`object`), and a new trailer whose /Info is `info` (an object number),
+/// chained to the first by /Prev.
+fn pdf_update(mut base: Vec<u8>, object: &str, info: u32) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&base).into_owned();
+    let prev: usize = text
+        .rsplit("startxref\n")
+        .next()
+        .and_then(|s| s.lines().next())
+        .and_then(|s| s.trim().parse().ok())
+        .expect("startxref");
+    let id = text
+        .split("/ID [<")
+        .nth(1)
+        .and_then(|s| s.split('>').next())
+        .expect("trailer ID")
+        .to_string();
+    let offset = base.len();
+    base.extend_from_slice(format!("7 0 obj\n{object}\nendobj\n").as_bytes());
+    let xref = base.len();
+    let second = blake3::hash(object.as_bytes()).to_hex();
+    base.extend_from_slice(
+        format!(
+            "xref\n0 1\n0000000000 65535 f \n7 1\n{offset:010} 00000 n \ntrailer\n<< /Size 8 /Root 1 0 R /Info {info} 0 R /Prev {prev} /ID [<{id}> <{}>] >>\nstartxref\n{xref}\n%%EOF\n",
+            &second[..32]
+        )
+        .as_bytes(),
+    );
+    base
+}
+
 /// A small solid-colour PNG.
 fn png(rgb: [u8; 3]) -> Vec<u8> {
     let (w, h) = (16u32, 16u32);
@@ -1254,7 +1285,7 @@ fn main() {
     truth.push(json!({
         "path": "mail/2017-04-28-virement.eml!justificatif.pdf",
         "kind": "pdf-info-xmp-mismatch",
-        "expected_rule": null,
+        "expected_rule": "pdf.info_xmp_disagree",
         "issue": 4,
         "note": "Info /Author 'Cédric Martin' and /Creator 'Microsoft Word 2016' disagree with XMP dc:creator 'Georgy Roshka' and xmp:CreatorTool 'Adobe Acrobat Pro'."
     }));
@@ -1263,7 +1294,7 @@ fn main() {
     let altered = docx(
         &DocMeta {
             last_modified_by: "Admin",
-            modified: "2017-05-02T22:51:00Z",
+            modified: "2017-05-02T20:51:00Z",
             revision: 13,
             total_time: 321,
             ..programme_meta
@@ -1294,10 +1325,159 @@ fn main() {
         "path": "mail/2017-05-02-programme-finale.eml!programme.docx",
         "related": ["mail/2017-04-03-programme.eml!programme.docx"],
         "kind": "altered-near-duplicate",
-        "expected_rule": null,
+        "expected_rule": "doc.near_duplicate",
         "issue": 4,
         "note": "Same file name and rsidRoot as the genuine programme, one paragraph reversed, last edited by 'Admin' late at night."
     }));
+
+    // PLANT 16: a statement attached on 7 April that says it was saved on 24 April.
+    let releve = xlsx(
+        &DocMeta {
+            title: "Relevé de compte — mars 2017",
+            creator: "Cédric Martin",
+            last_modified_by: "Cédric Martin",
+            created: "2017-04-03T08:00:00Z",
+            modified: "2017-04-24T16:20:00Z",
+            revision: 3,
+            company: "Mouvement Horizon",
+            total_time: 25,
+            rsid_root: "",
+        },
+        &[
+            ("Date", "Montant (EUR)"),
+            ("02/03 Salle Lyon", "-4 800"),
+            ("15/03 Dons en ligne", "+12 350"),
+        ],
+    );
+    let m10 = Mail {
+        from: &CEDRIC,
+        to: &CLAIRE,
+        subject: "Relevé de mars",
+        date: at(4, 7, 10, 0),
+        date_header: None,
+        in_reply_to: None,
+        body: with_files(
+            "Claire,\n\nLe relevé de mars, comme convenu.\n\nCédric\n",
+            "=_tresorerie_7",
+            vec![file(XLSX, "releve-banque-mars.xlsx", &releve)],
+        ),
+    };
+    files.insert("mail/2017-04-07-releve.eml".into(), m10.bytes());
+    truth.push(json!({
+        "path": "mail/2017-04-07-releve.eml!releve-banque-mars.xlsx",
+        "kind": "attachment-edited-after-sending",
+        "expected_rule": "doc.modified_after_sent",
+        "issue": 4,
+        "note": "Attached to a message sent on 7 April 2017, but its properties say it was last saved on 24 April 2017."
+    }));
+
+    // PLANT 17: a receipt re-edited by incremental update: the update gives
+    // the Info dictionary another author and producer, the XMP keeps the
+    // original's.
+    let recu_meta = PdfMeta {
+        title: "Reçu de don 2017-118",
+        author: "Youssef El Amrani",
+        creator: "Microsoft Word 2016",
+        producer: "Microsoft Word 2016",
+        created: "2017-04-20T11:05:00",
+        xmp_creator: Some("Youssef El Amrani"),
+        xmp_tool: Some("Microsoft Word 2016"),
+    };
+    let recu = pdf_update(
+        pdf(
+            &recu_meta,
+            &[
+                "Reçu de don 2017-118",
+                "Donateur : M. Alain Perrin",
+                "Montant : 7 500,00 EUR",
+            ],
+        ),
+        "<< /Title (Re\\347u de don 2017-118) /Author (Comptabilit\\351) /Creator (Microsoft Word 2016) /Producer (PDF-XChange Editor 7.0.326) /CreationDate (D:20170420110500+02'00') /ModDate (D:20170503214000+02'00') >>",
+        7,
+    );
+    // A signed membership form: updated once to add the signature, the
+    // Info dictionary untouched (genuine).
+    let adhesion_meta = PdfMeta {
+        title: "Bulletin d'adhésion",
+        author: "Léa Bernard",
+        creator: "LibreOffice 5.3",
+        producer: "LibreOffice 5.3",
+        created: "2017-04-10T09:00:00",
+        xmp_creator: Some("Léa Bernard"),
+        xmp_tool: Some("LibreOffice 5.3"),
+    };
+    let adhesion = pdf_update(
+        pdf(
+            &adhesion_meta,
+            &[
+                "Bulletin d'adhésion au Mouvement Horizon",
+                "Nom : Perrin    Prénom : Alain",
+                "Cotisation annuelle : 30 EUR",
+            ],
+        ),
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [72 100 272 140] >>",
+        6,
+    );
+    let m11 = Mail {
+        from: &YOUSSEF,
+        to: &CEDRIC,
+        subject: "Reçu de don et adhésion — M. Perrin",
+        date: at(4, 20, 14, 30),
+        date_header: None,
+        in_reply_to: None,
+        body: with_files(
+            "Cédric,\n\nLe reçu du don de M. Perrin et son bulletin d'adhésion signé.\n\nYoussef\n",
+            "=_youssef_4",
+            vec![
+                file("application/pdf", "recu-don-2017-118.pdf", &recu),
+                file("application/pdf", "bulletin-adhesion-signe.pdf", &adhesion),
+            ],
+        ),
+    };
+    files.insert("mail/2017-04-20-recu-don.eml".into(), m11.bytes());
+    truth.push(json!({
+        "path": "mail/2017-04-20-recu-don.eml!recu-don-2017-118.pdf",
+        "kind": "pdf-edited-by-incremental-update",
+        "expected_rule": "pdf.incremental_update",
+        "issue": 4,
+        "note": "Written by Word for Youssef El Amrani, then updated in place with PDF-XChange Editor: the new Info dictionary names another author and producer, the XMP packet still names the original ones."
+    }));
+
+    // An interview brief written by the journalist who asked for the
+    // interview (her name is in Arabic script, like her mail): genuine.
+    let questions = docx(
+        &DocMeta {
+            title: "أسئلة المقابلة",
+            creator: "نادية حداد",
+            last_modified_by: "نادية حداد",
+            created: "2017-04-11T07:40:00Z",
+            modified: "2017-04-11T08:55:00Z",
+            revision: 5,
+            company: "Sahafa",
+            total_time: 70,
+            rsid_root: "004A1B2C",
+        },
+        &[
+            "أسئلة المقابلة مع المرشحة",
+            "ما هي أولوياتك في مجال التعليم؟",
+            "كيف ستمول برنامجك الاقتصادي؟",
+        ],
+        false,
+    );
+    let m12 = Mail {
+        from: &NADIA,
+        to: &LEA,
+        subject: "أسئلة المقابلة",
+        date: at(4, 11, 11, 30),
+        date_header: None,
+        in_reply_to: None,
+        body: with_files(
+            "السيدة برنار،\n\nتجدين مرفقا أسئلة المقابلة.\n\nنادية\n",
+            "=_sahafa_2",
+            vec![file(DOCX, "questions-entretien.docx", &questions)],
+        ),
+    };
+    files.insert("mail/2017-04-11-questions-entretien.eml".into(), m12.bytes());
 
     // --- mailboxes/
     let e1 = Mail {
@@ -2061,7 +2241,7 @@ fn main() {
         truth.push(json!({
             "path": p,
             "kind": "foreign-editor-burst",
-            "expected_rule": null,
+            "expected_rule": "doc.edit_burst",
             "issue": 4,
             "note": "Created by the treasurer in 2014, last modified within the same four minutes of 27 March 2017 by 'Рошка Георгий Петрович', a Cyrillic name seen nowhere else in the corpus."
         }));
@@ -2095,6 +2275,60 @@ fn main() {
         ),
     ]);
     files.insert("archives/kit-presse.tar.gz".into(), kit);
+
+    // Three old press documents re-saved in one sitting by the campaign
+    // director before the archive was handed over: a burst by someone who
+    // is part of the corpus (genuine).
+    let resaved = |title: &'static str, created: &'static str, modified: &'static str, text: &[&str]| {
+        docx(
+            &DocMeta {
+                title,
+                creator: "Léa Bernard",
+                last_modified_by: "Claire Dubois",
+                created,
+                modified,
+                revision: 9,
+                company: "Mouvement Horizon",
+                total_time: 140,
+                rsid_root: "",
+            },
+            text,
+            false,
+        )
+    };
+    let communication = zip_bytes(
+        &[
+            (
+                "communication/charte-graphique.docx",
+                resaved(
+                    "Charte graphique",
+                    "2016-11-02T10:00:00Z",
+                    "2017-04-29T16:02:00Z",
+                    &["Charte graphique", "Bleu Horizon : #1F6FB5. Police : Source Sans."],
+                ),
+            ),
+            (
+                "communication/elements-de-langage.docx",
+                resaved(
+                    "Éléments de langage",
+                    "2016-12-14T15:30:00Z",
+                    "2017-04-29T16:05:00Z",
+                    &["Éléments de langage", "Parler d'avenir, de travail et d'Europe."],
+                ),
+            ),
+            (
+                "communication/contacts-presse.docx",
+                resaved(
+                    "Contacts presse",
+                    "2017-01-09T09:15:00Z",
+                    "2017-04-29T16:07:00Z",
+                    &["Contacts presse", "Agences, quotidiens régionaux, radios."],
+                ),
+            ),
+        ],
+        (2017, 4, 29, 18, 10, 0),
+    );
+    files.insert("archives/communication.zip".into(), communication);
 
     for (path, data) in &files {
         let p = dump.join(path);

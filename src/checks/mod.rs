@@ -4,11 +4,17 @@
 //! Email checks calibrate on the dump itself: a signal's severity follows
 //! how rare it is here and for this sender, not a constant.
 
+mod authorship;
 mod dkim;
+mod documents;
 mod habits;
 mod message_id;
+mod near_duplicates;
 mod outlook;
+mod pdf;
+mod people;
 mod received;
+mod rsid;
 mod threads;
 pub mod timeline;
 mod type_mismatch;
@@ -16,6 +22,7 @@ mod type_mismatch;
 use std::collections::HashMap;
 
 use crate::corpus::Corpus;
+use crate::document::DocumentFacts;
 use crate::email::EmailFacts;
 use crate::item::{Finding, Item};
 
@@ -36,6 +43,11 @@ pub static CHECKS: &[&dyn Check] = &[
     &threads::Threads,
     &outlook::Outlook,
     &habits::Habits,
+    &documents::Documents,
+    &pdf::Pdf,
+    &authorship::Authorship,
+    &rsid::Rsid,
+    &near_duplicates::NearDuplicates,
 ];
 
 /// Runs every check. A check that fails (a bug) costs its own findings,
@@ -88,6 +100,62 @@ pub(crate) fn mails(corpus: &Corpus) -> Vec<Mail<'_>> {
         .items
         .iter()
         .filter_map(|item| item.email.as_deref().map(|facts| Mail { item, facts }))
+        .collect()
+}
+
+/// A document item, its facts and the email that carries it, if any.
+#[derive(Clone, Copy)]
+pub(crate) struct Doc<'a> {
+    pub item: &'a Item,
+    pub facts: &'a DocumentFacts,
+    /// The nearest email among the item's containers.
+    pub carrier: Option<&'a Item>,
+}
+
+impl Doc<'_> {
+    pub fn path(&self) -> String {
+        self.item.path.clone()
+    }
+
+    /// When the carrying email was sent: the later of its Date and its
+    /// first Received hop, so a sender's slow clock never makes a document
+    /// look edited after sending.
+    pub fn sent(&self) -> Option<i64> {
+        let f = self.carrier?.email.as_deref()?;
+        match (f.date.map(|d| d.unix), f.first_hop().map(|h| h.unix)) {
+            (Some(d), Some(h)) => Some(d.max(h)),
+            (d, h) => d.or(h),
+        }
+    }
+
+    /// The item's file name (the last part of its provenance path).
+    pub fn name(&self) -> &str {
+        let p = self.item.path.as_str();
+        let last = p.rsplit('!').next().unwrap_or(p);
+        last.rsplit('/').next().unwrap_or(last)
+    }
+}
+
+/// Every document with metadata, in item order.
+pub(crate) fn docs(corpus: &Corpus) -> Vec<Doc<'_>> {
+    corpus
+        .items
+        .iter()
+        .filter_map(|item| {
+            let facts = item.document.as_deref()?;
+            let mut carrier = corpus.parent(item);
+            while let Some(c) = carrier {
+                if c.email.is_some() {
+                    break;
+                }
+                carrier = corpus.parent(c);
+            }
+            Some(Doc {
+                item,
+                facts,
+                carrier,
+            })
+        })
         .collect()
 }
 

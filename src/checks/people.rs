@@ -61,7 +61,10 @@ pub fn script(text: &str) -> Option<Script> {
     for s in text.chars().filter_map(script_of_char) {
         *counts.entry(s).or_default() += 1;
     }
-    counts.into_iter().max_by_key(|&(s, n)| (n, std::cmp::Reverse(s))).map(|(s, _)| s)
+    counts
+        .into_iter()
+        .max_by_key(|&(s, n)| (n, std::cmp::Reverse(s)))
+        .map(|(s, _)| s)
 }
 
 /// A name folded for comparison: lowercase words without accents, sorted,
@@ -70,7 +73,12 @@ pub fn name_key(name: &str) -> String {
     let mut words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.chars().flat_map(char::to_lowercase).map(fold_accent).collect())
+        .map(|w| {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .map(fold_accent)
+                .collect()
+        })
         .collect();
     words.sort();
     words.join(" ")
@@ -121,8 +129,6 @@ pub struct People {
     /// Name key → distinct days (UTC) on which documents were created by or
     /// last saved by that person.
     doc_days: HashMap<String, BTreeSet<i64>>,
-    /// Name key → documents naming that person as author.
-    authored: HashMap<String, usize>,
     /// Script → people (name keys) whose names use it, mail and documents.
     scripts: BTreeMap<Script, BTreeSet<String>>,
 }
@@ -132,7 +138,6 @@ impl People {
         let mut p = People {
             mail: BTreeSet::new(),
             doc_days: HashMap::new(),
-            authored: HashMap::new(),
             scripts: BTreeMap::new(),
         };
         for item in &corpus.items {
@@ -150,15 +155,20 @@ impl People {
             let f = d.facts;
             if let Some(a) = &f.author {
                 p.add_script(a);
-                *p.authored.entry(name_key(a)).or_default() += 1;
                 if let Some(t) = &f.created {
-                    p.doc_days.entry(name_key(a)).or_default().insert(t.unix.div_euclid(86_400));
+                    p.doc_days
+                        .entry(name_key(a))
+                        .or_default()
+                        .insert(t.unix.div_euclid(86_400));
                 }
             }
             if let Some(e) = &f.last_modified_by {
                 p.add_script(e);
                 if let Some(t) = &f.modified {
-                    p.doc_days.entry(name_key(e)).or_default().insert(t.unix.div_euclid(86_400));
+                    p.doc_days
+                        .entry(name_key(e))
+                        .or_default()
+                        .insert(t.unix.div_euclid(86_400));
                 }
             }
         }
@@ -181,11 +191,6 @@ impl People {
     pub fn is_member(&self, name: &str, min_days: usize) -> bool {
         let k = name_key(name);
         self.mail.contains(&k) || self.doc_days.get(&k).is_some_and(|d| d.len() >= min_days)
-    }
-
-    /// How many documents name the person as their author.
-    pub fn authored(&self, name: &str) -> usize {
-        self.authored.get(&name_key(name)).copied().unwrap_or(0)
     }
 
     /// The number of people whose names use `s`, and of all people.
@@ -216,7 +221,9 @@ mod tests {
         assert_eq!(name_key("Martin, Cédric"), name_key("cedric MARTIN"));
         assert_ne!(name_key("Claire Dubois"), name_key("Claire Dupont"));
         assert_eq!(
-            display_names("\"Dubois, Claire\" <c@x.example>, Léa Bernard <l@x.example>, z@x.example"),
+            display_names(
+                "\"Dubois, Claire\" <c@x.example>, Léa Bernard <l@x.example>, z@x.example"
+            ),
             ["Dubois, Claire", "Léa Bernard"]
         );
     }

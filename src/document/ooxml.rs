@@ -17,6 +17,8 @@ pub struct Ooxml;
 
 /// Most text kept for the fingerprint (characters).
 const TEXT_CAP: usize = 4 << 20;
+/// Most XML read, over all parts, to find the text (bytes).
+const TEXT_PARTS_CAP: usize = 128 << 20;
 
 impl Reader for Ooxml {
     fn name(&self) -> &'static str {
@@ -229,10 +231,16 @@ fn visible_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
         .collect();
     names.sort_by_key(|n| (n.len(), n.clone()));
     let mut out = String::new();
+    let mut read = 0usize;
     for name in names {
+        // A package of many huge parts (a bomb) costs at most this much.
+        if read > TEXT_PARTS_CAP {
+            break;
+        }
         let Some(xml) = zip_part(zip, &name) else {
             continue;
         };
+        read += xml.len();
         let Ok(doc) = parse(&xml) else {
             continue;
         };

@@ -101,7 +101,7 @@ pub fn parse_iso(text: &str) -> Option<DocTime> {
         let z = &rest[i + 1..];
         let (zh, zm) = match z.split_once(':') {
             Some((h, m)) => (digits(h)?, digits(m)?),
-            None if z.len() == 4 => (digits(&z[..2])?, digits(&z[2..])?),
+            None if z.len() == 4 => (digits(z.get(..2)?)?, digits(z.get(2..)?)?),
             None => (digits(z)?, 0),
         };
         if zh > 14 || zm > 59 {
@@ -208,7 +208,7 @@ pub fn parse_exif(text: &str, offset: Option<&str>) -> Option<DocTime> {
     let mi = digits(c.next()?)?;
     let s = c
         .next()
-        .map(|s| digits(&s[..s.len().min(2)]))
+        .map(|s| digits(s.get(..s.len().min(2))?))
         .unwrap_or(Some(0))?;
     if y == 0 {
         return None; // "0000:00:00 00:00:00": unset
@@ -284,6 +284,9 @@ mod tests {
         assert!(parse_iso("2017-02-30T00:00:00Z").is_none());
         assert!(parse_iso("yesterday").is_none());
         assert!(parse_iso("").is_none());
+        // Non-ASCII where digits belong is refused, never sliced mid-character.
+        assert!(parse_iso("2017-03-27T10:12:00+é1").is_none());
+        assert!(parse_exif("2017:03:27 10:12:é", None).is_none());
     }
 
     #[test]

@@ -36,5 +36,14 @@ pub fn all_text(node: roxmltree::Node<'_, '_>) -> String {
 
 /// Parses `text` as XML, with the reason on failure.
 pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {
-    roxmltree::Document::parse(text).map_err(|e| e.to_string())
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| e.to_string())
 }
+
+/// Most nodes one part may hold: a 32 MiB part of tiny elements would
+/// otherwise build a tree of tens of millions of nodes.
+pub const MAX_NODES: u32 = 4_000_000;

@@ -304,20 +304,35 @@ fn sample_documents_carry_their_metadata_in_the_report() {
     let d = x.document.as_deref().expect("document facts");
     assert_eq!(d.format, "ooxml");
     assert_eq!(d.author.as_deref(), Some("Cédric Martin"));
-    assert_eq!(d.last_modified_by.as_deref(), Some("Рошка Георгий Петрович"));
+    assert_eq!(
+        d.last_modified_by.as_deref(),
+        Some("Рошка Георгий Петрович")
+    );
     assert_eq!(d.created.as_ref().map(|t| t.unix), Some(1_402_479_000));
     let p = crate::util::item(&r, "mail/2017-04-28-virement.eml!justificatif.pdf");
-    let pdf = p.document.as_deref().and_then(|d| d.pdf.as_ref()).expect("pdf facts");
-    assert_eq!(pdf.info.get("Author").and_then(Value::as_str), Some("Cédric Martin"));
+    let pdf = p
+        .document
+        .as_deref()
+        .and_then(|d| d.pdf.as_ref())
+        .expect("pdf facts");
     assert_eq!(
-        pdf.xmp.get("dc:creator").map(|v| v.to_string()).unwrap_or_default().contains("Georgy Roshka"),
-        true
+        pdf.info.get("Author").and_then(Value::as_str),
+        Some("Cédric Martin")
+    );
+    assert!(
+        pdf.xmp
+            .get("dc:creator")
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+            .contains("Georgy Roshka")
     );
     // Every document and image of the samples has facts or says why not.
     for i in &r.items {
         if leakcheck::document::has_reader(&i.detected_type) {
             let explained = i.document.is_some()
-                || r.findings.iter().any(|f| f.rule == "document.unreadable" && f.paths[0] == i.path);
+                || r.findings
+                    .iter()
+                    .any(|f| f.rule == "document.unreadable" && f.paths[0] == i.path);
             assert!(explained, "{} has neither metadata nor a reason", i.path);
         }
     }
@@ -327,24 +342,56 @@ fn sample_documents_carry_their_metadata_in_the_report() {
 fn benign_document_patterns_are_not_accused() {
     let r = samples_scan();
     // A signed form: one incremental update, Info untouched → info only.
-    let signed = rules_on(&r, "mail/2017-04-20-recu-don.eml!bulletin-adhesion-signe.pdf");
-    assert!(signed.contains(&("pdf.incremental_update", leakcheck::Severity::Info)), "{signed:?}");
-    assert!(signed.iter().all(|(_, s)| *s < leakcheck::Severity::Medium), "{signed:?}");
+    let signed = rules_on(
+        &r,
+        "mail/2017-04-20-recu-don.eml!bulletin-adhesion-signe.pdf",
+    );
+    assert!(
+        signed.contains(&("pdf.incremental_update", leakcheck::Severity::Info)),
+        "{signed:?}"
+    );
+    assert!(
+        signed.iter().all(|(_, s)| *s < leakcheck::Severity::Medium),
+        "{signed:?}"
+    );
     // Old press files re-saved in one sitting by a campaign member.
     for name in ["charte-graphique", "elements-de-langage", "contacts-presse"] {
         let p = format!("archives/communication.zip!communication/{name}.docx");
         let rules = rules_on(&r, &p);
-        assert!(!rules.iter().any(|(rule, _)| *rule == "doc.edit_burst"), "{p}: {rules:?}");
-        assert!(rules.iter().all(|(_, s)| *s < leakcheck::Severity::Medium), "{p}: {rules:?}");
+        assert!(
+            !rules.iter().any(|(rule, _)| *rule == "doc.edit_burst"),
+            "{p}: {rules:?}"
+        );
+        assert!(
+            rules.iter().all(|(_, s)| *s < leakcheck::Severity::Medium),
+            "{p}: {rules:?}"
+        );
     }
     // A name in Arabic script, of someone who writes mail in the dump.
-    let brief = rules_on(&r, "mail/2017-04-11-questions-entretien.eml!questions-entretien.docx");
-    assert!(!brief.iter().any(|(rule, _)| *rule == "doc.foreign_author"), "{brief:?}");
-    assert!(brief.contains(&("doc.consistent", leakcheck::Severity::Info)), "{brief:?}");
+    let brief = rules_on(
+        &r,
+        "mail/2017-04-11-questions-entretien.eml!questions-entretien.docx",
+    );
+    assert!(
+        !brief.iter().any(|(rule, _)| *rule == "doc.foreign_author"),
+        "{brief:?}"
+    );
+    assert!(
+        brief.contains(&("doc.consistent", leakcheck::Severity::Info)),
+        "{brief:?}"
+    );
     // The genuine programme is linked to its altered copy, not accused.
     let original = "mail/2017-04-03-programme.eml!programme.docx";
-    assert!(r.findings.iter().any(|f| f.rule == "doc.rsid_link" && f.paths.iter().any(|p| p == original)));
-    assert!(rules_on(&r, original).iter().all(|(_, s)| *s < leakcheck::Severity::Medium));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "doc.rsid_link" && f.paths.iter().any(|p| p == original))
+    );
+    assert!(
+        rules_on(&r, original)
+            .iter()
+            .all(|(_, s)| *s < leakcheck::Severity::Medium)
+    );
 }
 
 #[test]
@@ -362,7 +409,8 @@ fn the_foreign_editor_burst_is_one_cluster_naming_both_files() {
 /// Reads one corpus file's metadata.
 fn corpus_doc(rel: &str) -> DocumentFacts {
     let doc = leakcheck::document::read_file(&shared_corpus().join(rel)).unwrap();
-    doc.document.unwrap_or_else(|| panic!("{rel}: no metadata ({:?})", doc.error))
+    doc.document
+        .unwrap_or_else(|| panic!("{rel}: no metadata ({:?})", doc.error))
 }
 
 #[test]
@@ -373,9 +421,22 @@ fn real_corpus_documents_with_known_properties_read_right() {
     assert_eq!(t.raw["app:TotalTime"], "4294967295");
     assert_eq!(t.editing_seconds, Some(4_294_967_295 * 60));
     // Cyrillic names, in OOXML (UTF-8) and in OLE property sets (code page 1251).
-    assert_eq!(corpus_doc("docs/poi/document/headerPic.docx").author.as_deref(), Some("Уколов А. В."));
-    assert_eq!(corpus_doc("docs/poi/spreadsheet/finance.xls").author.as_deref(), Some("Егор Козлов"));
-    assert_eq!(corpus_doc("docs/poi/document/52420.doc").author.as_deref(), Some("Кудрицкая"));
+    assert_eq!(
+        corpus_doc("docs/poi/document/headerPic.docx")
+            .author
+            .as_deref(),
+        Some("Уколов А. В.")
+    );
+    assert_eq!(
+        corpus_doc("docs/poi/spreadsheet/finance.xls")
+            .author
+            .as_deref(),
+        Some("Егор Козлов")
+    );
+    assert_eq!(
+        corpus_doc("docs/poi/document/52420.doc").author.as_deref(),
+        Some("Кудрицкая")
+    );
     // Info /Title and XMP dc:title differ.
     let p = corpus_doc("docs/tika/pdf/testPDF_diffTitles.pdf");
     let pdf = p.pdf.as_ref().unwrap();

@@ -6,10 +6,12 @@
 //!   part of the corpus — not in its mail, not working on its documents
 //!   over several days. The Office interface language is added as
 //!   evidence when it is rare here too.
-//! * `doc.edit_burst` (medium): documents last saved within ten minutes
-//!   by one outsider although others created them, or created them long
-//!   before — the `xls_cedric` pattern. Each member's finding describes
-//!   the whole cluster.
+//! * `doc.edit_burst` (medium): distinct documents (two when the editor's
+//!   name is in a foreign script, three otherwise) last saved within ten
+//!   minutes by one outsider although others created them, or created them
+//!   long before — the `xls_cedric` pattern. One document saved in two
+//!   formats is one document. Each member's finding describes the whole
+//!   cluster.
 //! * `doc.rare_language` (low): an Office interface language few of the
 //!   dump's documents were saved in.
 //!
@@ -59,7 +61,12 @@ impl Check for Authorship {
 fn template_user(path: &str) -> Option<&str> {
     // ASCII lowercasing keeps byte offsets, so they index `path` too.
     let lower = path.to_ascii_lowercase();
-    for marker in ["\\users\\", "/users/", "\\documents and settings\\", "/home/"] {
+    for marker in [
+        "\\users\\",
+        "/users/",
+        "\\documents and settings\\",
+        "/home/",
+    ] {
         if let Some(i) = lower.find(marker) {
             let rest = path.get(i + marker.len()..)?;
             return rest.split(['\\', '/']).next().filter(|s| !s.is_empty());
@@ -127,7 +134,10 @@ fn foreign(
     }
     let other_fields = [
         ("company", f.company.as_deref()),
-        ("template user folder", f.template.as_deref().and_then(template_user)),
+        (
+            "template user folder",
+            f.template.as_deref().and_then(template_user),
+        ),
     ];
     for (what, value) in other_fields {
         if let Some(v) = value
@@ -178,9 +188,14 @@ fn foreign(
             " It was also saved by an Office set to '{l}', rare among the dump's documents."
         ));
     }
-    let mut finding = Finding::new("doc.foreign_author", Severity::Medium, vec![d.path()], message)
-        .with("main_script", main.as_str())
-        .with("people", all);
+    let mut finding = Finding::new(
+        "doc.foreign_author",
+        Severity::Medium,
+        vec![d.path()],
+        message,
+    )
+    .with("main_script", main.as_str())
+    .with("people", all);
     for (what, v, s) in &found {
         finding = finding
             .with(&what.replace(' ', "_"), v.clone())
@@ -208,6 +223,7 @@ fn bursts(docs: &[Doc<'_>], people: &People, out: &mut Vec<Finding>) {
         if list.len() < 2 || people.is_member(&editor, MEMBER_DAYS) {
             continue;
         }
+        let foreign_script = script(&editor).is_some_and(|s| Some(s) != people.main_script());
         let t = |d: &Doc<'_>| d.facts.modified.as_ref().map_or(0, |m| m.unix);
         list.sort_by_key(|d| (t(d), d.item.path.clone()));
         // Identical copies (same bytes) are one document.
@@ -219,7 +235,20 @@ fn bursts(docs: &[Doc<'_>], people: &People, out: &mut Vec<Finding>) {
                 end += 1;
             }
             let cluster = &list[start..end];
-            if cluster.len() >= 2 {
+            // One document saved in two formats, or copied, is one
+            // document: count distinct (title, creation time) pairs.
+            let distinct: std::collections::BTreeSet<_> = cluster
+                .iter()
+                .map(|d| {
+                    (
+                        d.facts.title.clone(),
+                        d.facts.created.as_ref().map(|c| c.unix),
+                    )
+                })
+                .collect();
+            // A name in the corpus's own script needs a larger burst.
+            let needed = if foreign_script { 2 } else { 3 };
+            if distinct.len() >= needed {
                 burst(cluster, &editor, out);
             }
             start = end;
@@ -232,7 +261,12 @@ fn burst(cluster: &[&Doc<'_>], editor: &str, out: &mut Vec<Finding>) {
     let key = name_key(editor);
     let others_made = cluster
         .iter()
-        .filter(|d| d.facts.author.as_deref().is_some_and(|a| name_key(a) != key))
+        .filter(|d| {
+            d.facts
+                .author
+                .as_deref()
+                .is_some_and(|a| name_key(a) != key)
+        })
         .count();
     let old = cluster
         .iter()
@@ -247,16 +281,29 @@ fn burst(cluster: &[&Doc<'_>], editor: &str, out: &mut Vec<Finding>) {
         return; // someone saving their own new work in one sitting
     }
     let span = t(cluster[cluster.len() - 1]) - t(cluster[0]);
-    let first = cluster[0].facts.modified.as_ref().map(|m| m.display()).unwrap_or_default();
+    let first = cluster[0]
+        .facts
+        .modified
+        .as_ref()
+        .map(|m| m.display())
+        .unwrap_or_default();
     let authors: Vec<String> = {
-        let mut a: Vec<String> = cluster.iter().filter_map(|d| d.facts.author.clone()).collect();
+        let mut a: Vec<String> = cluster
+            .iter()
+            .filter_map(|d| d.facts.author.clone())
+            .collect();
         a.sort();
         a.dedup();
         a
     };
     for d in cluster {
         let mut paths = vec![d.path()];
-        paths.extend(cluster.iter().filter(|o| o.item.path != d.item.path).map(|o| o.path()));
+        paths.extend(
+            cluster
+                .iter()
+                .filter(|o| o.item.path != d.item.path)
+                .map(|o| o.path()),
+        );
         out.push(
             Finding::new(
                 "doc.edit_burst",
@@ -288,7 +335,10 @@ mod tests {
             template_user(r"C:\Users\ivan.petrov\AppData\Roaming\Microsoft\Templates\Normal.dotm"),
             Some("ivan.petrov")
         );
-        assert_eq!(template_user("/Users/claire/Library/Normal.dotm"), Some("claire"));
+        assert_eq!(
+            template_user("/Users/claire/Library/Normal.dotm"),
+            Some("claire")
+        );
         assert_eq!(template_user("Normal.dotm"), None);
     }
 }

@@ -265,7 +265,9 @@ fn consistent(d: &Doc<'_>, people: &People, out: &mut Vec<Finding>) {
     if let Some(name) = editor
         && people.in_mail(name)
     {
-        reasons.push(format!("saved by {name}, who writes or receives mail in this dump"));
+        reasons.push(format!(
+            "saved by {name}, who writes or receives mail in this dump"
+        ));
     }
     if let (Some(sent), Some(m)) = (d.sent(), &f.modified)
         && m.bounds().1 <= sent
@@ -282,7 +284,10 @@ fn consistent(d: &Doc<'_>, people: &People, out: &mut Vec<Finding>) {
         "doc.consistent",
         Severity::Info,
         vec![d.path()],
-        format!("The document's metadata fits its carrier and the corpus: {}.", reasons.join("; ")),
+        format!(
+            "The document's metadata fits its carrier and the corpus: {}.",
+            reasons.join("; ")
+        ),
     );
     finding.supports = true;
     if let Some(name) = editor {

@@ -2,9 +2,10 @@
 //!
 //! Two documents whose text fingerprints (SimHash) are close, or whose
 //! TLSH are close when they have no text, but whose bytes differ: one is a
-//! revision or an altered copy of the other. Revisions are everyday work
-//! (`low`, both paths). The later copy is `medium` when its metadata says
-//! its text changed without the traces a real edit leaves:
+//! revision or an altered copy of the other. Revisions and exports to
+//! another format are everyday work (`low`, both paths). The later copy
+//! of the same format is `medium` when its metadata says its text changed
+//! without the traces a real edit leaves:
 //!
 //! * last saved by someone who is not part of the corpus (no mail, no
 //!   other day of work on its documents), unlike the earlier copy;
@@ -47,7 +48,12 @@ impl Check for NearDuplicates {
         let docs: Vec<&Doc<'_>> = all
             .iter()
             .filter(|d| d.facts.fingerprint.is_some())
-            .filter(|d| d.item.sha256.as_ref().is_none_or(|h| seen.insert(h.clone())))
+            .filter(|d| {
+                d.item
+                    .sha256
+                    .as_ref()
+                    .is_none_or(|h| seen.insert(h.clone()))
+            })
             .collect();
         let mut out = Vec::new();
         for (a, b) in candidates(&docs) {
@@ -64,7 +70,10 @@ impl Check for NearDuplicates {
 fn candidates(docs: &[&Doc<'_>]) -> BTreeSet<(usize, usize)> {
     let mut groups: BTreeMap<(u8, String), Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
-        groups.entry((0, d.name().to_lowercase())).or_default().push(i);
+        groups
+            .entry((0, d.name().to_lowercase()))
+            .or_default()
+            .push(i);
         if let Some(r) = d.facts.ooxml.as_ref().and_then(|o| o.rsid_root.clone()) {
             groups.entry((1, r)).or_default().push(i);
         }
@@ -76,7 +85,10 @@ fn candidates(docs: &[&Doc<'_>]) -> BTreeSet<(usize, usize)> {
         {
             for band in 0..4u8 {
                 let bits = (h >> (16 * band)) & 0xffff;
-                groups.entry((3 + band, format!("{bits:04x}"))).or_default().push(i);
+                groups
+                    .entry((3 + band, format!("{bits:04x}")))
+                    .or_default()
+                    .push(i);
             }
         }
     }
@@ -138,8 +150,16 @@ fn pair(x: &Doc<'_>, y: &Doc<'_>, similarity: f64, people: &People) -> Finding {
         }
     };
     field("author", e.author.clone(), l.author.clone());
-    field("last editor", e.last_modified_by.clone(), l.last_modified_by.clone());
-    field("last saved", e.modified.as_ref().map(|t| t.display()), l.modified.as_ref().map(|t| t.display()));
+    field(
+        "last editor",
+        e.last_modified_by.clone(),
+        l.last_modified_by.clone(),
+    );
+    field(
+        "last saved",
+        e.modified.as_ref().map(|t| t.display()),
+        l.modified.as_ref().map(|t| t.display()),
+    );
     field("revision", e.revision.clone(), l.revision.clone());
     field("application", e.application.clone(), l.application.clone());
     field("company", e.company.clone(), l.company.clone());
@@ -182,7 +202,9 @@ fn pair(x: &Doc<'_>, y: &Doc<'_>, similarity: f64, people: &People) -> Finding {
         format!("metadata: {what}")
     };
     let pct = (similarity * 100.0).round() as u32;
-    let mut f = if signs.is_empty() {
+    // A Word file and its PDF export are near in text by nature.
+    let same_format = early.item.detected_type == late.item.detected_type;
+    let mut f = if signs.is_empty() || !same_format {
         Finding::new(
             "doc.near_duplicate",
             Severity::Low,
@@ -211,7 +233,9 @@ fn pair(x: &Doc<'_>, y: &Doc<'_>, similarity: f64, people: &People) -> Finding {
         .with("similarity", (similarity * 100.0).round() / 100.0);
     for (n, a, b) in differs {
         let key = n.replace(' ', "_");
-        f = f.with(&format!("earlier_{key}"), a).with(&format!("later_{key}"), b);
+        f = f
+            .with(&format!("earlier_{key}"), a)
+            .with(&format!("later_{key}"), b);
     }
     f
 }

@@ -6,9 +6,10 @@
 //! quick Info editor, a forger's script) leaves them telling different
 //! stories.
 //!
-//! * `pdf.info_xmp_disagree`: medium when the author or the authoring tool
-//!   differ; low when only the title, producer or dates do (tools that
-//!   rewrite a file often refresh one of them only).
+//! * `pdf.info_xmp_disagree`: medium when the author differs, or the
+//!   authoring tool while the producer agrees; low when only the title,
+//!   producer or dates do, or tool and producer both (a converter that
+//!   rewrote the Info dictionary tells one consistent story).
 //! * `pdf.incremental_update`: the file was saved again after it was first
 //!   written (its xref `/Prev` chain has more sections than a single
 //!   writing needs). Alone that is `info` — forms get filled, files get
@@ -117,10 +118,19 @@ fn info_vs_xmp(d: &Doc<'_>) -> Vec<Disagreement> {
         ("Producer", "pdf:Producer", Severity::Low),
         ("Title", "dc:title", Severity::Low),
     ];
-    for (ik, xk, severity) in pairs {
-        if let (Some(i), Some(x)) = (text(p.info.get(ik)), text(p.xmp.get(xk)))
-            && !same(&i, &x)
-        {
+    let differ = |ik: &str, xk: &str| match (text(p.info.get(ik)), text(p.xmp.get(xk))) {
+        (Some(i), Some(x)) if !same(&i, &x) => Some((i, x)),
+        _ => None,
+    };
+    // Info's tool and producer both differing from XMP's tell one story: a
+    // converter rewrote the Info dictionary (document servers do). The
+    // tool alone differing while the producer agrees is an edit by hand.
+    let producer_differs = differ("Producer", "pdf:Producer").is_some();
+    for (ik, xk, mut severity) in pairs {
+        if let Some((i, x)) = differ(ik, xk) {
+            if ik == "Creator" && producer_differs {
+                severity = Severity::Low;
+            }
             out.push(Disagreement {
                 info_key: ik,
                 xmp_key: xk,
@@ -208,7 +218,12 @@ fn incremental(d: &Doc<'_>, disagreements: &[Disagreement], out: &mut Vec<Findin
     .with("xref_sections", p.xref_sections)
     .with(
         "producers",
-        Value::from(p.producers.iter().map(|s| Value::from(s.clone())).collect::<Vec<_>>()),
+        Value::from(
+            p.producers
+                .iter()
+                .map(|s| Value::from(s.clone()))
+                .collect::<Vec<_>>(),
+        ),
     );
     out.push(f);
 }
@@ -220,7 +235,10 @@ mod tests {
     #[test]
     fn tool_names_compare_loosely_but_people_do_not() {
         assert!(same("Microsoft® Word 2016", "Microsoft Word 2016"));
-        assert!(same("Acrobat PDFMaker 17 for Word", "Acrobat PDFMaker 17 for Word 2016"));
+        assert!(same(
+            "Acrobat PDFMaker 17 for Word",
+            "Acrobat PDFMaker 17 for Word 2016"
+        ));
         assert!(!same("Microsoft Word 2016", "Adobe Acrobat Pro 11.0.19"));
         assert!(!same("Cédric Martin", "Georgy Roshka"));
     }

@@ -100,6 +100,11 @@ impl Check for Rsid {
 /// duplicates already.
 fn distinct(mut docs: Vec<Doc<'_>>) -> Vec<Doc<'_>> {
     let mut seen = std::collections::HashSet::new();
-    docs.retain(|d| d.item.sha256.as_ref().is_none_or(|h| seen.insert(h.clone())));
+    docs.retain(|d| {
+        d.item
+            .sha256
+            .as_ref()
+            .is_none_or(|h| seen.insert(h.clone()))
+    });
     docs
 }

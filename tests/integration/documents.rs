@@ -443,4 +443,17 @@ fn real_corpus_documents_with_known_properties_read_right() {
     let info = pdf.info.get("Title").and_then(Value::as_str).unwrap();
     let xmp = pdf.xmp.get("dc:title").map(Value::to_string).unwrap();
     assert!(!xmp.contains(info), "{info} / {xmp}");
+    // Two incremental updates on a linearized file: four xref sections, three saves.
+    let u = corpus_doc("docs/tika/pdf/testPDF_incrementalUpdates.pdf");
+    let pdf = u.pdf.as_ref().unwrap();
+    assert_eq!(
+        (pdf.xref_sections, pdf.revisions, pdf.linearized),
+        (4, 3, true)
+    );
+    // Word 2007–2013's empty hybrid section is not a second save.
+    let w = corpus_doc("docs/aleph-ingest-file/udhr_ger.pdf");
+    assert_eq!(
+        w.pdf.as_ref().map(|p| (p.xref_sections, p.revisions)),
+        Some((2, 1))
+    );
 }

@@ -1477,7 +1477,10 @@ fn main() {
             vec![file(DOCX, "questions-entretien.docx", &questions)],
         ),
     };
-    files.insert("mail/2017-04-11-questions-entretien.eml".into(), m12.bytes());
+    files.insert(
+        "mail/2017-04-11-questions-entretien.eml".into(),
+        m12.bytes(),
+    );
 
     // --- mailboxes/
     let e1 = Mail {
@@ -2279,23 +2282,24 @@ fn main() {
     // Three old press documents re-saved in one sitting by the campaign
     // director before the archive was handed over: a burst by someone who
     // is part of the corpus (genuine).
-    let resaved = |title: &'static str, created: &'static str, modified: &'static str, text: &[&str]| {
-        docx(
-            &DocMeta {
-                title,
-                creator: "Léa Bernard",
-                last_modified_by: "Claire Dubois",
-                created,
-                modified,
-                revision: 9,
-                company: "Mouvement Horizon",
-                total_time: 140,
-                rsid_root: "",
-            },
-            text,
-            false,
-        )
-    };
+    let resaved =
+        |title: &'static str, created: &'static str, modified: &'static str, text: &[&str]| {
+            docx(
+                &DocMeta {
+                    title,
+                    creator: "Léa Bernard",
+                    last_modified_by: "Claire Dubois",
+                    created,
+                    modified,
+                    revision: 9,
+                    company: "Mouvement Horizon",
+                    total_time: 140,
+                    rsid_root: "",
+                },
+                text,
+                false,
+            )
+        };
     let communication = zip_bytes(
         &[
             (
@@ -2304,7 +2308,10 @@ fn main() {
                     "Charte graphique",
                     "2016-11-02T10:00:00Z",
                     "2017-04-29T16:02:00Z",
-                    &["Charte graphique", "Bleu Horizon : #1F6FB5. Police : Source Sans."],
+                    &[
+                        "Charte graphique",
+                        "Bleu Horizon : #1F6FB5. Police : Source Sans.",
+                    ],
                 ),
             ),
             (
@@ -2313,7 +2320,10 @@ fn main() {
                     "Éléments de langage",
                     "2016-12-14T15:30:00Z",
                     "2017-04-29T16:05:00Z",
-                    &["Éléments de langage", "Parler d'avenir, de travail et d'Europe."],
+                    &[
+                        "Éléments de langage",
+                        "Parler d'avenir, de travail et d'Europe.",
+                    ],
                 ),
             ),
             (

@@ -207,6 +207,11 @@ fn foreign(
     out.push(finding);
 }
 
+/// When a document was last saved (UTC seconds; 0 when unknown).
+fn saved(d: &Doc<'_>) -> i64 {
+    d.facts.modified.as_ref().map_or(0, |m| m.unix)
+}
+
 fn bursts(docs: &[Doc<'_>], people: &People, out: &mut Vec<Finding>) {
     let mut by_editor: HashMap<String, Vec<&Doc<'_>>> = HashMap::new();
     for d in docs {
@@ -224,14 +229,13 @@ fn bursts(docs: &[Doc<'_>], people: &People, out: &mut Vec<Finding>) {
             continue;
         }
         let foreign_script = script(&editor).is_some_and(|s| Some(s) != people.main_script());
-        let t = |d: &Doc<'_>| d.facts.modified.as_ref().map_or(0, |m| m.unix);
-        list.sort_by_key(|d| (t(d), d.item.path.clone()));
+        list.sort_by_key(|d| (saved(d), d.item.path.clone()));
         // Identical copies (same bytes) are one document.
         list.dedup_by(|a, b| a.item.sha256.is_some() && a.item.sha256 == b.item.sha256);
         let mut start = 0;
         while start < list.len() {
             let mut end = start + 1;
-            while end < list.len() && t(list[end]) - t(list[start]) <= BURST_SECS {
+            while end < list.len() && saved(list[end]) - saved(list[start]) <= BURST_SECS {
                 end += 1;
             }
             let cluster = &list[start..end];
@@ -257,7 +261,6 @@ fn bursts(docs: &[Doc<'_>], people: &People, out: &mut Vec<Finding>) {
 }
 
 fn burst(cluster: &[&Doc<'_>], editor: &str, out: &mut Vec<Finding>) {
-    let t = |d: &Doc<'_>| d.facts.modified.as_ref().map_or(0, |m| m.unix);
     let key = name_key(editor);
     let others_made = cluster
         .iter()
@@ -274,13 +277,13 @@ fn burst(cluster: &[&Doc<'_>], editor: &str, out: &mut Vec<Finding>) {
             d.facts
                 .created
                 .as_ref()
-                .is_some_and(|c| t(d) - c.unix > OLD_SECS)
+                .is_some_and(|c| saved(d) - c.unix > OLD_SECS)
         })
         .count();
     if others_made == 0 && old == 0 {
         return; // someone saving their own new work in one sitting
     }
-    let span = t(cluster[cluster.len() - 1]) - t(cluster[0]);
+    let span = saved(cluster[cluster.len() - 1]) - saved(cluster[0]);
     let first = cluster[0]
         .facts
         .modified

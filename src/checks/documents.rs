@@ -179,51 +179,51 @@ fn created_after_modified(d: &Doc<'_>, out: &mut Vec<Finding>) {
 }
 
 fn zip_times(d: &Doc<'_>, out: &mut Vec<Finding>) {
+    const DAY: i64 = 86_400;
     let f = d.facts;
     let Some((lo, hi)) = f.ooxml.as_ref().and_then(|o| o.zip_times.as_ref()) else {
         return;
     };
-    if let Some(m) = &f.modified {
+    // Written well after the last save, or else well before creation.
+    let after_save = f.modified.as_ref().and_then(|m| {
         let gap = hi.bounds().0 - m.bounds().1;
-        if gap > 86_400 {
-            out.push(
-                Finding::new(
-                    "doc.zip_times_disagree",
-                    Severity::Low,
-                    vec![d.path()],
-                    format!(
-                        "The package's entries were written {} ({} after the last save core.xml records, {}): the file was rewritten by something that did not update its properties.",
-                        hi.display(),
-                        human_duration(gap),
-                        m.display()
-                    ),
-                )
-                .with("zip_latest", hi.text.clone())
-                .with("modified", m.text.clone()),
+        (gap > DAY).then(|| {
+            let message = format!(
+                "The package's entries were written {} ({} after the last save core.xml records, {}): the file was rewritten by something that did not update its properties.",
+                hi.display(),
+                human_duration(gap),
+                m.display()
             );
-            return;
-        }
+            (message, [("zip_latest", hi), ("modified", m)])
+        })
+    });
+    let before_creation = || {
+        f.created.as_ref().and_then(|c| {
+            let gap = c.bounds().0 - lo.bounds().1;
+            (gap > DAY).then(|| {
+                let message = format!(
+                    "The package's entries were written {}, {} before the document says it was created ({}).",
+                    lo.display(),
+                    human_duration(gap),
+                    c.display()
+                );
+                (message, [("zip_earliest", lo), ("created", c)])
+            })
+        })
+    };
+    let Some((message, times)) = after_save.or_else(before_creation) else {
+        return;
+    };
+    let mut finding = Finding::new(
+        "doc.zip_times_disagree",
+        Severity::Low,
+        vec![d.path()],
+        message,
+    );
+    for (key, t) in times {
+        finding = finding.with(key, t.text.clone());
     }
-    if let Some(c) = &f.created {
-        let gap = c.bounds().0 - lo.bounds().1;
-        if gap > 86_400 {
-            out.push(
-                Finding::new(
-                    "doc.zip_times_disagree",
-                    Severity::Low,
-                    vec![d.path()],
-                    format!(
-                        "The package's entries were written {}, {} before the document says it was created ({}).",
-                        lo.display(),
-                        human_duration(gap),
-                        c.display()
-                    ),
-                )
-                .with("zip_earliest", lo.text.clone())
-                .with("created", c.text.clone()),
-            );
-        }
-    }
+    out.push(finding);
 }
 
 fn edit_time(d: &Doc<'_>, out: &mut Vec<Finding>) {

@@ -449,7 +449,11 @@ impl<'l> Walker<'l> {
             match (&body, format.needs_bytes()) {
                 (Some(b), _) => self.open(index, 0, format, &Content::Bytes(b), false),
                 (None, false) => self.open(index, 0, format, &Content::File(abs), false),
-                (None, true) => self.parse_limit(index, format),
+                (None, true) => self.parse_limit(
+                    index,
+                    &format!("{} content", format.name()),
+                    "its members were not read",
+                ),
             }
         }
     }
@@ -472,22 +476,11 @@ impl<'l> Walker<'l> {
     /// Reads the metadata of the document item at `index`, whose content is
     /// `bytes` when it fit the parse limit.
     fn document(&mut self, index: usize, bytes: Option<&[u8]>) {
-        let item = &mut self.items[index];
         let Some(bytes) = bytes else {
-            let f = Finding::new(
-                "limit.parse_bytes",
-                Severity::Low,
-                vec![item.path.clone()],
-                format!(
-                    "The document is {} bytes, over the parse limit of {} bytes: it was hashed whole but its metadata was not read.",
-                    item.size, self.limits.max_parse_bytes
-                ),
-            )
-            .with("size", item.size)
-            .with("limit", self.limits.max_parse_bytes);
-            self.findings.push(f);
+            self.parse_limit(index, "document", "its metadata was not read");
             return;
         };
+        let item = &mut self.items[index];
         match crate::document::extract(&item.detected_type, bytes) {
             Some(Ok(facts)) => item.document = Some(Box::new(facts)),
             Some(Err(e)) => {
@@ -514,15 +507,16 @@ impl<'l> Walker<'l> {
         );
     }
 
-    fn parse_limit(&mut self, index: usize, format: &dyn Format) {
+    /// The item at `index` is over the parse limit: `what` ("zip content",
+    /// "document") was hashed whole, but `unread` is what no parser read.
+    fn parse_limit(&mut self, index: usize, what: &str, unread: &str) {
         let item = &self.items[index];
         let f = Finding::new(
             "limit.parse_bytes",
             Severity::Low,
             vec![item.path.clone()],
             format!(
-                "The {} content is {} bytes, over the parse limit of {} bytes: it was hashed whole but its members were not read.",
-                format.name(),
+                "The {what} is {} bytes, over the parse limit of {} bytes: it was hashed whole but {unread}.",
                 item.size,
                 self.limits.max_parse_bytes
             ),
@@ -715,7 +709,11 @@ impl<'l> Walker<'l> {
         if let Some(format) = format {
             match data {
                 Some(b) => self.open(index, depth, format, &Content::Bytes(b), from_mbox),
-                None => self.parse_limit(index, format),
+                None => self.parse_limit(
+                    index,
+                    &format!("{} content", format.name()),
+                    "its members were not read",
+                ),
             }
         }
         true

@@ -32,6 +32,7 @@ pub mod ingest;
 pub mod item;
 pub mod outlook;
 pub mod report;
+pub mod rules;
 
 use std::path::PathBuf;
 

@@ -16,7 +16,7 @@ use leakcheck::{Config, Progress};
 #[derive(Parser, Debug)]
 #[command(name = "leakcheck", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  leakcheck scan samples/dump\n  leakcheck scan dump/ --json > report.json\n  leakcheck scan dump/ --out report.json --exclude '*.tmp'"
+    after_help = "Examples:\n  leakcheck scan samples/dump\n  leakcheck scan dump/ --html report.html --csv tables/ --sarif leakcheck.sarif\n  leakcheck scan dump/ --json > report.json\n  leakcheck scan dump/ --fail-on medium --quiet    (CI: exit 1 on a medium or high finding)\n  leakcheck explain doc.modified_after_sent\n\nExit status:\n  0  the scan ran (and with --fail-on, no finding reached that severity)\n  1  --fail-on was given and a finding reached that severity\n  2  usage error, unreadable root, or a report could not be written"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +42,18 @@ enum Command {
     /// sessions, EXIF, fingerprints) with every raw value read. Files are
     /// read only. Exit status: 0, or 2 when a file cannot be read.
     Meta(MetaArgs),
+    /// Explain a rule: what it checks, why it matters, its known false positives.
+    ///
+    /// Without RULE, list every rule with its one-line description.
+    /// Example: leakcheck explain dkim.body_changed
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// A rule id as findings name it, e.g. `doc.modified_after_sent`.
+    #[arg(value_name = "RULE")]
+    rule: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -98,9 +110,27 @@ struct ScanArgs {
     /// bulk of the dated items.
     #[arg(long, value_name = "START..END", value_parser = leakcheck::config::parse_window)]
     window: Option<(i64, i64)>,
-    /// Findings to show in full in the summary.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// Suspicious items to show in the summary, most suspicious first.
+    #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
+    /// Write a self-contained HTML report to FILE: summary, ranked items,
+    /// timeline, sender habits, duplicates and every item's provenance.
+    /// It opens offline in any browser.
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
+    html: Option<PathBuf>,
+    /// Write items.csv and findings.csv (UTF-8, RFC 4180) into DIR, which
+    /// is created if missing.
+    #[arg(long, value_name = "DIR", help_heading = "Reports")]
+    csv: Option<PathBuf>,
+    /// Write the findings as SARIF 2.1.0 to FILE, for GitHub code scanning
+    /// and other CI dashboards.
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
+    sarif: Option<PathBuf>,
+    /// Exit 1 when any finding is at or above SEVERITY (supporting
+    /// evidence never counts). Without it the exit status is 0 whatever
+    /// the scan found.
+    #[arg(long, value_name = "SEVERITY", help_heading = "Reports")]
+    fail_on: Option<leakcheck::Severity>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -171,8 +201,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Meta(args) => meta(&args),
+        Command::Explain(args) => explain(&args),
         Command::Scan(args) => match scan(*args) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(code) => code,
             Err(e) => {
                 if is_broken_pipe(&e) {
                     return ExitCode::SUCCESS;
@@ -181,6 +212,42 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `leakcheck explain [RULE]`.
+fn explain(args: &ExplainArgs) -> ExitCode {
+    use leakcheck::rules;
+    let Some(id) = &args.rule else {
+        let width = rules::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        for r in rules::RULES {
+            println!("{:<width$}  {:<12}  {}", r.id, r.kind.as_str(), r.title);
+        }
+        println!("\n`leakcheck explain RULE` tells more about one rule.");
+        return ExitCode::SUCCESS;
+    };
+    match rules::find(id) {
+        Some(r) => {
+            print!("{}", rules::explain_text(r));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let near: Vec<&str> = rules::RULES
+                .iter()
+                .map(|r| r.id)
+                .filter(|r| {
+                    let family = id.split('.').next().unwrap_or(id);
+                    r.starts_with(family) || r.contains(id.as_str())
+                })
+                .collect();
+            eprintln!("leakcheck: no rule '{id}'.");
+            if near.is_empty() {
+                eprintln!("`leakcheck explain` lists every rule.");
+            } else {
+                eprintln!("Did you mean: {}?", near.join(", "));
+            }
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -250,7 +317,7 @@ fn parse_server(s: &str) -> Result<std::net::SocketAddr, String> {
         .map_err(|_| format!("'{s}' is not an IP address or IP:PORT"))
 }
 
-fn scan(args: ScanArgs) -> anyhow::Result<()> {
+fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut keys = load_keys(&args.dkim_keys)?;
     if args.dns.is_some() {
         let server = args
@@ -306,17 +373,45 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
         write_report(path, &config.roots, text.as_bytes())?;
     }
 
+    // The reports go out first; the summary last, so a closed pipe on
+    // standard output costs nothing else.
+    if let Some(path) = &args.out {
+        write_report(path, &config.roots, report.to_json().as_bytes())?;
+    }
+    if let Some(path) = &args.html {
+        let page = leakcheck::report::html::render(&report);
+        write_report(path, &config.roots, page.as_bytes())?;
+    }
+    if let Some(path) = &args.sarif {
+        let sarif = leakcheck::report::sarif::render(&report);
+        write_report(path, &config.roots, sarif.as_bytes())?;
+    }
+    if let Some(dir) = &args.csv {
+        refuse_inside_roots(dir, &config.roots)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", dir.display()))?;
+        for (name, body) in leakcheck::report::csv::render(&report) {
+            write_report(&dir.join(name), &config.roots, body.as_bytes())?;
+        }
+    }
+    let code = match args.fail_on {
+        Some(level)
+            if report
+                .findings
+                .iter()
+                .any(|f| !f.supports && f.severity >= level) =>
+        {
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    };
+
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
         out.write_all(report.to_json().as_bytes())?;
         out.flush()?;
-        return Ok(());
-    }
-    if let Some(path) = &args.out {
-        write_report(path, &config.roots, report.to_json().as_bytes())?;
-    }
-    if !args.quiet {
+    } else if !args.quiet {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let style = Style {
             color,
@@ -325,22 +420,35 @@ fn scan(args: ScanArgs) -> anyhow::Result<()> {
         out.write_all(text::render(&report, style).as_bytes())?;
         out.flush()?;
     }
-    Ok(())
+    Ok(code)
 }
 
-/// Writes the report to `path`, never into the evidence: a path inside a
-/// scanned folder, equal to a scanned file, or a symbolic link is refused.
-fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let dir = parent
-        .canonicalize()
+/// Refuses a path inside a scanned root (or a root itself), whether or not
+/// it exists yet: evidence is never written to.
+fn refuse_inside_roots(path: &Path, roots: &[PathBuf]) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // The nearest existing ancestor, resolved, plus the components below it.
+    let absolute = std::path::absolute(path)
         .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
-    let target = dir.join(path.file_name().unwrap_or_default());
-    let existing = std::fs::symlink_metadata(&target).ok();
+    let mut base = absolute.clone();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(c) = base.canonicalize() {
+            break c;
+        }
+        match (base.file_name(), base.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                base = parent.to_path_buf();
+            }
+            _ => break base.clone(),
+        }
+    };
+    let mut target = resolved;
+    for name in rest.iter().rev() {
+        target.push(name);
+    }
+    let existing = std::fs::metadata(&target).ok();
     for root in roots {
         let Ok(r) = root.canonicalize() else { continue };
         let same_file = match (&existing, std::fs::metadata(&r)) {
@@ -355,12 +463,20 @@ fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<(
             );
         }
     }
+    Ok(())
+}
+
+/// Writes the report to `path`, never into the evidence: a path inside a
+/// scanned folder, equal to a scanned file, or a symbolic link is refused.
+fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    refuse_inside_roots(path, roots)?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(&target)
+        .open(path)
         .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
     f.write_all(data)
         .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;

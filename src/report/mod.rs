@@ -2,6 +2,10 @@
 //! (documented field by field in `docs/report-format.md`), and its renderings.
 //! Nothing is decided here; the report only assembles and orders.
 
+pub mod csv;
+pub mod html;
+pub mod sarif;
+pub mod score;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +27,10 @@ pub struct Report {
     pub options: Options,
     pub inputs: Vec<Input>,
     pub summary: Summary,
+    /// Items some finding speaks against, most suspicious first (see
+    /// [`score`]).
+    #[serde(default)]
+    pub ranking: Vec<score::Suspect>,
     pub items: Vec<Item>,
     pub duplicates: Vec<DuplicateGroup>,
     pub findings: Vec<Finding>,
@@ -254,6 +262,7 @@ pub(crate) fn build(
             inferred,
         });
     let prefixes = root_prefixes(&config.roots);
+    let ranking = score::rank(&items, &findings);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -283,6 +292,7 @@ pub(crate) fn build(
             })
             .collect(),
         summary,
+        ranking,
         items,
         duplicates,
         findings,

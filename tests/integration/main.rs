@@ -5,6 +5,8 @@ mod dkim;
 mod documents;
 mod formats;
 mod hostile;
+mod html;
 mod outlook;
+mod reports;
 mod samples;
 mod util;

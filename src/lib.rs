@@ -60,8 +60,12 @@ pub enum Error {
 pub trait Progress: Sync {
     /// The walk is done: this many entries (files, links…) and bytes to read.
     fn start(&self, _entries: u64, _bytes: u64) {}
-    /// One entry on disk was read, with everything inside it.
-    fn file_done(&self, _bytes: u64) {}
+    /// One entry on disk was read, with everything inside it: its size on
+    /// disk, the items it gave (itself, members, messages, attachments)
+    /// and how many of them could not be read whole.
+    fn file_done(&self, _bytes: u64, _items: u64, _errors: u64) {}
+    /// Reading is done; the corpus-level checks run now.
+    fn checking(&self) {}
 }
 
 /// A [`Progress`] that shows nothing.
@@ -85,6 +89,7 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
     let (items, mut findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    progress.checking();
     let mut corpus = corpus::Corpus::new(items);
     corpus.window = config.window;
     findings.extend(checks::run_all(&corpus));

@@ -173,27 +173,74 @@ impl LimitArgs {
     }
 }
 
-/// A progress bar on standard error, shown only on a terminal: bytes,
-/// files, rate and time left.
+/// A progress bar on standard error, shown only on a terminal: bytes read
+/// of the total, MB/s, files, items and items/s, errors so far, time left.
 struct Bar {
     bar: indicatif::ProgressBar,
-    done: AtomicU64,
+    started: std::time::Instant,
+    files: AtomicU64,
     total: AtomicU64,
+    items: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl Bar {
+    fn new(visible: bool) -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            if visible {
+                indicatif::ProgressDrawTarget::stderr()
+            } else {
+                indicatif::ProgressDrawTarget::hidden()
+            },
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}) {msg}, ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Bar {
+            bar,
+            started: std::time::Instant::now(),
+            files: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            items: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+        }
+    }
+
+    fn message(&self) -> String {
+        let items = self.items.load(Ordering::Relaxed);
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        format!(
+            "{}/{} files, {} items ({:.0}/s), {} errors",
+            text::count(self.files.load(Ordering::Relaxed)),
+            text::count(self.total.load(Ordering::Relaxed)),
+            text::count(items),
+            items as f64 / secs,
+            text::count(self.errors.load(Ordering::Relaxed)),
+        )
+    }
 }
 
 impl Progress for Bar {
     fn start(&self, entries: u64, bytes: u64) {
         self.total.store(entries, Ordering::Relaxed);
         self.bar.set_length(bytes);
-        self.bar.set_message(format!("0/{entries} files"));
+        self.bar.set_message(self.message());
+        self.bar.enable_steady_tick(std::time::Duration::from_millis(200));
     }
-    fn file_done(&self, bytes: u64) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+    fn file_done(&self, bytes: u64, items: u64, errors: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.items.fetch_add(items, Ordering::Relaxed);
+        self.errors.fetch_add(errors, Ordering::Relaxed);
         self.bar.inc(bytes);
-        self.bar.set_message(format!(
-            "{done}/{} files",
-            self.total.load(Ordering::Relaxed)
-        ));
+        self.bar.set_message(self.message());
+    }
+    fn checking(&self) {
+        self.bar
+            .set_message(format!("{}; running the checks", self.message()));
     }
 }
 
@@ -341,26 +388,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         dkim_keys: keys,
         window: args.window,
     };
-    let stderr_tty = std::io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(0),
-        if stderr_tty && !args.quiet {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} {msg} ({bytes_per_sec}, {eta} left)",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let progress = Bar {
-        bar,
-        done: AtomicU64::new(0),
-        total: AtomicU64::new(0),
-    };
+    // The bar only on a terminal: CI logs and redirected output stay clean.
+    let progress = Bar::new(std::io::stderr().is_terminal() && !args.quiet);
     let report = leakcheck::scan(&config, &progress)?;
     progress.bar.finish_and_clear();
     if let (Some(path), Some(answers)) = (&args.dns, config.dkim_keys.live_answers()) {

@@ -224,11 +224,12 @@ pub(crate) fn read_all(
         .par_iter()
         .map(|e| {
             let r = read_entry(config, e);
-            if let Entry::File { size, .. } = e {
-                progress.file_done(*size);
-            } else {
-                progress.file_done(0);
-            }
+            let size = match e {
+                Entry::File { size, .. } => *size,
+                _ => 0,
+            };
+            let errors = r.0.iter().filter(|i| i.error.is_some()).count();
+            progress.file_done(size, r.0.len() as u64, errors as u64);
             r
         })
         .collect();

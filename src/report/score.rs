@@ -53,7 +53,7 @@ pub struct Suspect {
     pub rank: u32,
     /// The score after supporting evidence.
     pub score: u32,
-    /// `strong doubt` (≥ 40), `doubt` (≥ 16) or `weak doubt`.
+    /// `strong doubt` (≥ 32), `doubt` (≥ 12) or `weak doubt`.
     pub level: String,
     /// One line: the strongest reason.
     pub reason: String,
@@ -72,11 +72,12 @@ pub struct Suspect {
     pub supporting: Vec<String>,
 }
 
-/// The word for a score.
+/// The word for a score: a high finding stays a strong doubt when minor
+/// support (a consistent Received chain) takes a little off.
 pub fn level(score: u32) -> &'static str {
-    if score >= 40 {
+    if score >= 32 {
         "strong doubt"
-    } else if score >= 16 {
+    } else if score >= 12 {
         "doubt"
     } else {
         "weak doubt"

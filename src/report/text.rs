@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use super::Report;
-use crate::item::Severity;
 
 /// How the summary is drawn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -175,39 +174,90 @@ pub fn render(report: &Report, style: Style) -> String {
         count(sev("info")),
         count(s.supporting)
     );
-    let mut ranked: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity >= Severity::Low && !f.supports)
-        .collect();
-    ranked.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    if !ranked.is_empty() && style.top > 0 {
+    if !report.ranking.is_empty() && style.top > 0 {
         let _ = writeln!(o);
-        let _ = writeln!(o, "{}", paint(style, "1", "Findings, most serious first:"));
-        for f in ranked.iter().take(style.top) {
-            let label = format!("{:<6}", f.severity.as_str().to_uppercase());
-            let label = match f.severity {
-                Severity::High => paint(style, "1;31", &label),
-                Severity::Medium => paint(style, "33", &label),
+        let _ = writeln!(
+            o,
+            "{}",
+            paint(
+                style,
+                "1",
+                &format!(
+                    "Most suspicious items ({} of {} that findings speak against):",
+                    count(report.ranking.len().min(style.top) as u64),
+                    count(report.ranking.len() as u64)
+                )
+            )
+        );
+        let width = report.ranking.len().min(style.top).to_string().len();
+        for s in report.ranking.iter().take(style.top) {
+            let label = format!("{:<12}", s.level);
+            let label = match s.level.as_str() {
+                "strong doubt" => paint(style, "1;31", &label),
+                "doubt" => paint(style, "33", &label),
                 _ => label,
             };
             let _ = writeln!(
                 o,
-                "  {label} {}  {}",
-                f.rule,
-                f.paths.first().map(String::as_str).unwrap_or("")
+                "  {:>width$}. {label} {:>3}  {}",
+                s.rank, s.score, s.path
             );
-            let _ = writeln!(o, "         {}", f.message);
+            for line in wrap(&s.reason, 96, 3) {
+                let _ = writeln!(o, "  {:>width$}  {line}", "");
+            }
         }
-        if ranked.len() > style.top {
+        if report.ranking.len() > style.top {
             let _ = writeln!(
                 o,
-                "  … and {} more (the full list is in the --json report)",
-                count((ranked.len() - style.top) as u64)
+                "  … and {} more (--top N shows more; every finding is in the --json and --html reports)",
+                count((report.ranking.len() - style.top) as u64)
             );
         }
+        let _ = writeln!(
+            o,
+            "  Scores rank, they do not judge: `leakcheck explain RULE` tells what each rule sees and when it errs."
+        );
     }
     o
+}
+
+/// `s` on at most `max_lines` lines of `width` characters, control
+/// characters flattened, the last line cut with `…` when it does not fit.
+fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    for word in flat.split_whitespace() {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{keep}…");
+        }
+    }
+    // A single word longer than the width is cut too.
+    for l in &mut lines {
+        if l.chars().count() > width + 1 {
+            let keep: String = l.chars().take(width - 1).collect();
+            *l = format!("{keep}…");
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -220,5 +270,12 @@ mod tests {
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn wraps_and_cuts() {
+        assert_eq!(wrap("a b c", 3, 3), ["a b", "c"]);
+        assert_eq!(wrap("aa bb cc dd", 5, 1), ["aa b…"]);
+        assert_eq!(wrap("x\ny", 10, 2), ["x y"]);
     }
 }

@@ -1,5 +1,6 @@
 //! leakcheck's CLI tests: one test binary (see `util` for the harness).
 
+mod cli;
 mod corpus;
 mod dkim;
 mod documents;

@@ -284,6 +284,55 @@ fn planted_forgeries_are_flagged_and_genuine_items_are_not() {
 }
 
 #[test]
+fn planted_forgeries_rank_above_every_genuine_item() {
+    let (r, _) = samples_report();
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("samples/ground-truth.json")).expect("ground truth"),
+    )
+    .expect("json");
+    let forged: Vec<&str> = truth["forgeries"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|f| f["expected_rule"].is_string())
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    let rank_of = |p: &str| r.ranking.iter().find(|s| s.path == p).map(|s| s.rank);
+    let mut last = 0;
+    for p in &forged {
+        let rank = rank_of(p).unwrap_or_else(|| panic!("{p} is not ranked"));
+        last = last.max(rank);
+    }
+    // Above the last forgery there are only forgeries and the emails that
+    // carry them: no genuine item outranks a planted one.
+    for s in r.ranking.iter().take_while(|s| s.rank <= last) {
+        let carries = forged.iter().any(|f| f.starts_with(&format!("{}!", s.path)));
+        assert!(
+            forged.contains(&s.path.as_str()) || carries,
+            "genuine item ranked {} above a forgery: {} ({})",
+            s.rank,
+            s.path,
+            s.reason
+        );
+    }
+    // Ranks are 1..n, scores never increase down the list, and every
+    // ranked item says why in words.
+    for (n, s) in r.ranking.iter().enumerate() {
+        assert_eq!(s.rank as usize, n + 1);
+        assert!(s.explanation.last().is_some_and(|l| l.starts_with("Score ")));
+        assert!(!s.reason.is_empty());
+    }
+    assert!(r.ranking.windows(2).all(|w| w[0].score >= w[1].score));
+    // The carrier of the disguised macro document ranks too, on its account.
+    let carrier = r
+        .ranking
+        .iter()
+        .find(|s| s.path == "mail/2017-04-13-note-de-frais.eml")
+        .expect("carrier ranked");
+    assert!(carrier.reason.contains("recu-taxi.jpg"), "{}", carrier.reason);
+}
+
+#[test]
 fn reports_are_byte_identical_across_runs_and_thread_counts() {
     let s = samples();
     let s = s.to_str().expect("utf-8");
@@ -303,8 +352,9 @@ fn summary_reconciles_and_names_the_forgery() {
         text.contains("mbox        4 containers: 69 members listed, 69 read"),
         "{text}"
     );
-    assert!(text.contains("HIGH"), "{text}");
+    assert!(text.contains("strong doubt"), "{text}");
     assert!(text.contains("recu-taxi.jpg"), "{text}");
+    assert!(text.contains("Most suspicious items"), "{text}");
     assert!(!text.contains("\x1b["), "no colour when not on a terminal");
 }
 

@@ -25,6 +25,7 @@ pub mod checks;
 pub mod config;
 pub mod corpus;
 pub mod detect;
+pub mod diff;
 pub mod document;
 pub mod email;
 pub mod hash;

@@ -47,6 +47,26 @@ enum Command {
     /// Without RULE, list every rule with its one-line description.
     /// Example: leakcheck explain dkim.body_changed
     Explain(ExplainArgs),
+    /// Compare two scan reports (`scan --json`/`--out`): items added,
+    /// removed, changed and moved; findings new and gone.
+    ///
+    /// Items are matched by provenance path, then by content (SHA-256) to
+    /// tell moves from additions and removals. Exit status: 0 when the
+    /// reports agree, 1 when anything differs, 2 when a report cannot be read.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The earlier report.
+    #[arg(value_name = "OLD.json")]
+    old: PathBuf,
+    /// The later report.
+    #[arg(value_name = "NEW.json")]
+    new: PathBuf,
+    /// Write the differences as JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -249,6 +269,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Meta(args) => meta(&args),
         Command::Explain(args) => explain(&args),
+        Command::Diff(args) => match diff(&args) {
+            Ok(code) => code,
+            Err(e) => {
+                if is_broken_pipe(&e) {
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!("leakcheck: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::Scan(args) => match scan(*args) {
             Ok(code) => code,
             Err(e) => {
@@ -296,6 +326,33 @@ fn explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `leakcheck diff OLD NEW`.
+fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let read = |p: &Path| -> anyhow::Result<leakcheck::Report> {
+        let bytes =
+            std::fs::read(p).map_err(|e| anyhow::anyhow!("cannot read '{}': {e}", p.display()))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "'{}' is not a leakcheck scan report (from `scan --json` or `--out`): {e}",
+                p.display()
+            )
+        })
+    };
+    let d = leakcheck::diff::diff(&read(&args.old)?, &read(&args.new)?);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        out.write_all(d.to_json().as_bytes())?;
+    } else {
+        out.write_all(d.to_text().as_bytes())?;
+    }
+    out.flush()?;
+    Ok(if d.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `leakcheck meta`: one JSON line per file.

@@ -31,6 +31,7 @@ pub mod email;
 pub mod hash;
 pub mod ingest;
 pub mod item;
+pub mod manifest;
 pub mod outlook;
 pub mod report;
 pub mod rules;
@@ -72,6 +73,25 @@ pub trait Progress: Sync {
 /// A [`Progress`] that shows nothing.
 pub struct NoProgress;
 impl Progress for NoProgress {}
+
+/// Reads and hashes every item under the roots, inner ones included,
+/// without the corpus-level checks: what manifests and `verify` need.
+pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, Error> {
+    if config.roots.is_empty() {
+        return Err(Error::Usage(
+            "nothing to inventory: give at least one path".into(),
+        ));
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    if let Some(n) = config.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    let listing = ingest::fs::list(config)?;
+    progress.start(listing.files(), listing.bytes());
+    let (items, _) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    Ok(items)
+}
 
 /// Scans the roots of `config` and returns the full report.
 pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {

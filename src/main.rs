@@ -54,6 +54,106 @@ enum Command {
     /// tell moves from additions and removals. Exit status: 0 when the
     /// reports agree, 1 when anything differs, 2 when a report cannot be read.
     Diff(DiffArgs),
+    /// Write evidence manifests of a dump: sha256sum and b3sum lists,
+    /// every inner item in items.jsonl, and optionally hashdeep and BagIt.
+    ///
+    /// DIR receives manifest-sha256.txt and manifest-blake3.txt (the files
+    /// on disk, paths relative to DUMP, as `sha256sum -c` and `b3sum -c`
+    /// check them from inside DUMP) and items.jsonl (every item with its
+    /// provenance path, size and both digests). Outputs are sorted and
+    /// byte-identical for the same dump. The dump is only read.
+    ///
+    /// Check later with `leakcheck verify DUMP --manifest DIR`, or
+    /// `cd DUMP && sha256sum -c DIR/manifest-sha256.txt`.
+    Manifest(Box<ManifestArgs>),
+    /// Check a dump against a manifest: matched, changed, moved, new and
+    /// missing, for files and (with leakcheck's items.jsonl or bag) every
+    /// inner item.
+    ///
+    /// MANIFEST is a folder written by `leakcheck manifest`, a BagIt bag,
+    /// an items.jsonl, a hashdeep file, or a sha256sum/b3sum list. Exit
+    /// status: 0 when everything matches, 1 when anything differs, 2 on
+    /// errors.
+    Verify(Box<VerifyArgs>),
+}
+
+/// What both `manifest` and `verify` read, and how.
+#[derive(Args, Debug)]
+struct DumpArgs {
+    /// The dump: a folder.
+    #[arg(value_name = "DUMP")]
+    dump: PathBuf,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Skip paths matching this glob (as `scan --exclude`); use the same
+    /// excludes for `manifest` and `verify`.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl DumpArgs {
+    fn config(&self) -> anyhow::Result<Config> {
+        if !self.dump.is_dir() {
+            anyhow::bail!(
+                "'{}' is not a folder: manifests describe a dump folder (put single files in one)",
+                self.dump.display()
+            );
+        }
+        Ok(Config {
+            roots: vec![self.dump.clone()],
+            excludes: self.exclude.clone(),
+            limits: self.limits.limits(),
+            jobs: self.jobs,
+            ..Config::default()
+        })
+    }
+
+    fn inventory(&self) -> anyhow::Result<Vec<leakcheck::Item>> {
+        let config = self.config()?;
+        let progress = Bar::new(std::io::stderr().is_terminal() && !self.quiet);
+        let items = leakcheck::inventory(&config, &progress)?;
+        progress.bar.finish_and_clear();
+        Ok(items)
+    }
+}
+
+#[derive(Args, Debug)]
+struct ManifestArgs {
+    #[command(flatten)]
+    dump: DumpArgs,
+    /// Folder for manifest-sha256.txt, manifest-blake3.txt and items.jsonl
+    /// (created if missing; never inside DUMP).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write a hashdeep file, for `cd DUMP && hashdeep -a -k FILE -l -r .`
+    #[arg(long, value_name = "FILE")]
+    hashdeep: Option<PathBuf>,
+    /// Also copy the dump into a new BagIt 1.0 bag at DIR (the source is
+    /// only read), with SHA-256, SHA-512 and BLAKE3 manifests.
+    #[arg(long, value_name = "DIR")]
+    bagit: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    #[command(flatten)]
+    dump: DumpArgs,
+    /// The manifest to check against (folder, bag or file).
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    manifest: PathBuf,
+    /// Which digest to compare where the manifest holds both [default:
+    /// sha256; blake3 for a list named *b3* or *blake3*].
+    #[arg(long, value_name = "ALGORITHM", value_parser = ["sha256", "blake3"])]
+    algorithm: Option<String>,
+    /// Write the result as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -249,7 +349,8 @@ impl Progress for Bar {
         self.total.store(entries, Ordering::Relaxed);
         self.bar.set_length(bytes);
         self.bar.set_message(self.message());
-        self.bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        self.bar
+            .enable_steady_tick(std::time::Duration::from_millis(200));
     }
     fn file_done(&self, bytes: u64, items: u64, errors: u64) {
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -269,6 +370,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Meta(args) => meta(&args),
         Command::Explain(args) => explain(&args),
+        Command::Manifest(args) => exit(manifest(&args)),
+        Command::Verify(args) => exit(verify(&args)),
         Command::Diff(args) => match diff(&args) {
             Ok(code) => code,
             Err(e) => {
@@ -326,6 +429,112 @@ fn explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The exit code of a command's result; errors are printed.
+fn exit(r: anyhow::Result<ExitCode>) -> ExitCode {
+    match r {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("leakcheck: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `leakcheck manifest DUMP`.
+fn manifest(args: &ManifestArgs) -> anyhow::Result<ExitCode> {
+    use leakcheck::manifest;
+    if args.out.is_none() && args.hashdeep.is_none() && args.bagit.is_none() {
+        anyhow::bail!("nothing to write: give --out DIR, --hashdeep FILE or --bagit DIR");
+    }
+    let roots = [args.dump.dump.clone()];
+    // Refuse every destination inside the dump before reading anything.
+    for p in [&args.out, &args.hashdeep, &args.bagit]
+        .into_iter()
+        .flatten()
+    {
+        refuse_inside_roots(p, &roots)?;
+    }
+    let items = args.dump.inventory()?;
+    let entries = manifest::entries(&items);
+    let files = manifest::files(&entries);
+    let unreadable = entries.iter().filter(|e| e.sha256.is_none()).count();
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", dir.display()))?;
+        for (name, body) in manifest::outputs(&entries) {
+            write_report(&dir.join(name), &roots, &body)?;
+        }
+    }
+    if let Some(path) = &args.hashdeep {
+        write_report(path, &roots, &manifest::hashdeep::write(&files))?;
+    }
+    if let Some(bag) = &args.bagit {
+        let date = bagging_date();
+        manifest::bagit::write(&args.dump.dump, &entries, bag, &date)?;
+    }
+    if !args.dump.quiet {
+        eprintln!(
+            "leakcheck: {} files and {} items in all{}",
+            text::count(files.len() as u64),
+            text::count(entries.len() as u64),
+            if unreadable > 0 {
+                format!(
+                    "; {} could not be read whole and have no digest (see `leakcheck scan`)",
+                    text::count(unreadable as u64)
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today (UTC) as BagIt's `Bagging-Date`, or `SOURCE_DATE_EPOCH`'s day
+/// when set, for reproducible bags.
+fn bagging_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    leakcheck::email::date::utc_string(secs)
+        .get(..10)
+        .unwrap_or("1970-01-01")
+        .to_string()
+}
+
+/// `leakcheck verify DUMP --manifest M`.
+fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    use leakcheck::manifest::{self, Algorithm};
+    let algorithm = match args.algorithm.as_deref() {
+        Some("blake3") => Some(Algorithm::Blake3),
+        Some(_) => Some(Algorithm::Sha256),
+        None => None,
+    };
+    let loaded = manifest::load(&args.manifest, algorithm)?;
+    let items = args.dump.inventory()?;
+    let entries = manifest::entries(&items);
+    let audit = manifest::audit::audit(&loaded.expected, &entries, loaded.algorithm, loaded.scope);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        out.write_all(audit.to_json().as_bytes())?;
+    } else {
+        out.write_all(audit.to_text().as_bytes())?;
+    }
+    out.flush()?;
+    Ok(if audit.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `leakcheck diff OLD NEW`.

@@ -8,6 +8,7 @@ mod documents;
 mod formats;
 mod hostile;
 mod html;
+mod manifest;
 mod outlook;
 mod reports;
 mod samples;

@@ -35,6 +35,7 @@ pub mod manifest;
 pub mod outlook;
 pub mod report;
 pub mod rules;
+pub mod shard;
 
 use std::path::PathBuf;
 
@@ -74,6 +75,16 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// The worker pool of a scan. Deep nesting recurses through the container
+/// readers: each worker gets a stack far larger than the depth limit needs.
+pub(crate) fn pool(config: &Config) -> Result<rayon::ThreadPool, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    if let Some(n) = config.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().map_err(|e| Error::Threads(e.to_string()))
+}
+
 /// Reads and hashes every item under the roots, inner ones included,
 /// without the corpus-level checks: what manifests and `verify` need.
 pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, Error> {
@@ -82,11 +93,7 @@ pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, 
             "nothing to inventory: give at least one path".into(),
         ));
     }
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
-    if let Some(n) = config.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    let pool = pool(config)?;
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
     let (items, _) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
@@ -100,19 +107,15 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
             "nothing to scan: give at least one path".into(),
         ));
     }
-    // Deep nesting recurses through the container readers: give each worker
-    // a stack far larger than the depth limit needs.
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
-    if let Some(n) = config.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    let pool = pool(config)?;
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
-    let (items, mut findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    let (items, findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
     progress.checking();
-    let mut corpus = corpus::Corpus::new(items);
-    corpus.window = config.window;
-    findings.extend(checks::run_all(&corpus));
-    Ok(report::build(config, &listing, corpus, findings))
+    Ok(report::finish(
+        &report::Setup::new(config),
+        report::DiskCounts::of(&listing),
+        items,
+        findings,
+    ))
 }

@@ -75,6 +75,22 @@ enum Command {
     /// status: 0 when everything matches, 1 when anything differs, 2 on
     /// errors.
     Verify(Box<VerifyArgs>),
+    /// Combine the partial reports of `scan --shard K/N` (every shard of
+    /// one scan) and run the corpus-level checks once over the whole.
+    ///
+    /// The result is the report a single `scan` with the same paths and
+    /// options would write, byte for byte; it takes the same output options.
+    /// Example: leakcheck merge parts/*.json --out report.json --html report.html
+    Merge(Box<MergeArgs>),
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// Partial reports written by `scan --shard K/N --out FILE`.
+    #[arg(required = true, value_name = "PARTIAL")]
+    partials: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// What both `manifest` and `verify` read, and how.
@@ -188,12 +204,6 @@ struct ScanArgs {
     /// Folders or files to scan.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Write the full JSON report to standard output instead of the summary.
-    #[arg(long, conflicts_with = "out")]
-    json: bool,
-    /// Write the full JSON report to FILE (the summary still goes to standard output).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -204,9 +214,6 @@ struct ScanArgs {
     /// Follow symbolic links (by default they are listed, not followed).
     #[arg(long)]
     follow_symlinks: bool,
-    /// No summary and no progress bar; errors still go to standard error.
-    #[arg(long, short)]
-    quiet: bool,
     /// DKIM public keys: a file or folder of DNS TXT records, one
     /// `<selector>._domainkey.<domain> <record>` per line, or BIND zone-file
     /// records (`name. IN TXT ( "v=DKIM1; …" "…" )`); repeatable. Without
@@ -230,6 +237,29 @@ struct ScanArgs {
     /// bulk of the dated items.
     #[arg(long, value_name = "START..END", value_parser = leakcheck::config::parse_window)]
     window: Option<(i64, i64)>,
+    /// Scan only shard K of N (e.g. 3/8) and write a partial report (with
+    /// --out FILE or --json) for `leakcheck merge`. Files are assigned by a
+    /// hash of their path: stable across runs and machines.
+    #[arg(long, value_name = "K/N", help_heading = "Scale-out", conflicts_with_all = ["html", "csv", "sarif", "fail_on"])]
+    shard: Option<leakcheck::shard::Shard>,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Where the report goes: shared by `scan` and `merge`.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Write the full JSON report to standard output instead of the summary.
+    #[arg(long, conflicts_with = "out")]
+    json: bool,
+    /// Write the full JSON report to FILE (the summary still goes to standard output).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// No summary and no progress bar; errors still go to standard error.
+    #[arg(long, short)]
+    quiet: bool,
     /// Suspicious items to show in the summary, most suspicious first.
     #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
@@ -251,8 +281,6 @@ struct ScanArgs {
     /// the scan found.
     #[arg(long, value_name = "SEVERITY", help_heading = "Reports")]
     fail_on: Option<leakcheck::Severity>,
-    #[command(flatten)]
-    limits: LimitArgs,
 }
 
 /// Limits: each one hit is reported as a finding and the scan goes on.
@@ -372,6 +400,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(&args),
         Command::Manifest(args) => exit(manifest(&args)),
         Command::Verify(args) => exit(verify(&args)),
+        Command::Merge(args) => exit(merge(&args)),
         Command::Diff(args) => match diff(&args) {
             Ok(code) => code,
             Err(e) => {
@@ -655,9 +684,25 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         window: args.window,
     };
     // The bar only on a terminal: CI logs and redirected output stay clean.
-    let progress = Bar::new(std::io::stderr().is_terminal() && !args.quiet);
+    let progress = Bar::new(std::io::stderr().is_terminal() && !args.report.quiet);
+    if let Some(shard) = args.shard {
+        let partial = leakcheck::shard::scan_shard(&config, shard, &progress)?;
+        progress.bar.finish_and_clear();
+        let json = partial.to_json();
+        match (&args.report.out, args.report.json) {
+            (Some(path), _) => write_report(path, &config.roots, json.as_bytes())?,
+            (None, true) => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(json.as_bytes())?;
+                out.flush()?;
+            }
+            (None, false) => anyhow::bail!(
+                "--shard writes a partial report: give --out FILE (or --json for standard output)"
+            ),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = leakcheck::scan(&config, &progress)?;
-    progress.bar.finish_and_clear();
     if let (Some(path), Some(answers)) = (&args.dns, config.dkim_keys.live_answers()) {
         let mut used = config.dkim_keys.clone();
         used.merge(answers);
@@ -668,25 +713,63 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         write_report(path, &config.roots, text.as_bytes())?;
     }
 
+    emit(&report, &args.report, &config.roots)
+}
+
+/// `leakcheck merge PARTIAL...`.
+fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    let mut partials = Vec::with_capacity(args.partials.len());
+    for p in &args.partials {
+        let bytes =
+            std::fs::read(p).map_err(|e| anyhow::anyhow!("cannot read '{}': {e}", p.display()))?;
+        let partial: leakcheck::shard::Partial = serde_json::from_slice(&bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "'{}' is not a partial report of `scan --shard K/N`: {e}",
+                p.display()
+            )
+        })?;
+        partials.push(partial);
+    }
+    let roots: Vec<PathBuf> = partials
+        .first()
+        .map(|p| {
+            p.setup
+                .inputs
+                .iter()
+                .map(|i| PathBuf::from(&i.path))
+                .collect()
+        })
+        .unwrap_or_default();
+    let report = leakcheck::shard::merge(partials)?;
+    emit(&report, &args.report, &roots)
+}
+
+/// Writes the report where `args` asks, and returns the exit code
+/// `--fail-on` sets.
+fn emit(
+    report: &leakcheck::Report,
+    args: &ReportArgs,
+    roots: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
     // The reports go out first; the summary last, so a closed pipe on
     // standard output costs nothing else.
     if let Some(path) = &args.out {
-        write_report(path, &config.roots, report.to_json().as_bytes())?;
+        write_report(path, roots, report.to_json().as_bytes())?;
     }
     if let Some(path) = &args.html {
-        let page = leakcheck::report::html::render(&report);
-        write_report(path, &config.roots, page.as_bytes())?;
+        let page = leakcheck::report::html::render(report);
+        write_report(path, roots, page.as_bytes())?;
     }
     if let Some(path) = &args.sarif {
-        let sarif = leakcheck::report::sarif::render(&report);
-        write_report(path, &config.roots, sarif.as_bytes())?;
+        let sarif = leakcheck::report::sarif::render(report);
+        write_report(path, roots, sarif.as_bytes())?;
     }
     if let Some(dir) = &args.csv {
-        refuse_inside_roots(dir, &config.roots)?;
+        refuse_inside_roots(dir, roots)?;
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", dir.display()))?;
-        for (name, body) in leakcheck::report::csv::render(&report) {
-            write_report(&dir.join(name), &config.roots, body.as_bytes())?;
+        for (name, body) in leakcheck::report::csv::render(report) {
+            write_report(&dir.join(name), roots, body.as_bytes())?;
         }
     }
     let code = match args.fail_on {
@@ -712,7 +795,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             color,
             top: args.top,
         };
-        out.write_all(text::render(&report, style).as_bytes())?;
+        out.write_all(text::render(report, style).as_bytes())?;
         out.flush()?;
     }
     Ok(code)

@@ -45,6 +45,17 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
+    /// Entries and bytes of the entries whose path `select` accepts.
+    pub fn selected(&self, select: &dyn Fn(&str) -> bool) -> (u64, u64) {
+        self.entries
+            .iter()
+            .filter(|e| select(e.path()))
+            .fold((0, 0), |(n, b), e| match e {
+                Entry::File { size, .. } => (n + 1, b + size),
+                _ => (n + 1, b),
+            })
+    }
+
     pub fn files(&self) -> u64 {
         self.entries.len() as u64
     }
@@ -219,10 +230,30 @@ pub(crate) fn read_all(
     listing: &Listing,
     progress: &dyn Progress,
 ) -> (Vec<Item>, Vec<Finding>) {
-    let results: Vec<(Vec<Item>, Vec<Finding>)> = listing
+    let mut items = Vec::new();
+    let mut findings = Vec::new();
+    for (_, i, f) in read_some(config, listing, &|_| true, progress) {
+        items.extend(i);
+        findings.extend(f);
+    }
+    (items, findings)
+}
+
+/// Reads the listed entries whose path `select` accepts, in parallel:
+/// for each, its index in the listing, its items and its findings, in
+/// listing order.
+pub(crate) fn read_some(
+    config: &Config,
+    listing: &Listing,
+    select: &(dyn Fn(&str) -> bool + Sync),
+    progress: &dyn Progress,
+) -> Vec<(usize, Vec<Item>, Vec<Finding>)> {
+    listing
         .entries
         .par_iter()
-        .map(|e| {
+        .enumerate()
+        .filter(|(_, e)| select(e.path()))
+        .map(|(n, e)| {
             let r = read_entry(config, e);
             let size = match e {
                 Entry::File { size, .. } => *size,
@@ -230,16 +261,20 @@ pub(crate) fn read_all(
             };
             let errors = r.0.iter().filter(|i| i.error.is_some()).count();
             progress.file_done(size, r.0.len() as u64, errors as u64);
-            r
+            (n, r.0, r.1)
         })
-        .collect();
-    let mut items = Vec::new();
-    let mut findings = Vec::new();
-    for (i, f) in results {
-        items.extend(i);
-        findings.extend(f);
+        .collect()
+}
+
+impl Entry {
+    fn path(&self) -> &str {
+        match self {
+            Entry::File { path, .. }
+            | Entry::Symlink { path, .. }
+            | Entry::Special { path, .. }
+            | Entry::Unreadable { path, .. } => path,
+        }
     }
-    (items, findings)
 }
 
 fn read_entry(config: &Config, entry: &Entry) -> (Vec<Item>, Vec<Finding>) {

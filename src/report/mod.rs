@@ -185,12 +185,81 @@ fn dkim_summary(items: &[Item]) -> DkimSummary {
     d
 }
 
-pub(crate) fn build(
-    config: &Config,
-    listing: &Listing,
-    corpus: Corpus,
+/// What a report says about how it was made: options and inputs, from the
+/// configuration of the scan (or of the shards a merge combines).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Setup {
+    pub options: Options,
+    pub inputs: Vec<Input>,
+    /// `--window`, as Unix seconds.
+    pub window: Option<(i64, i64)>,
+}
+
+impl Setup {
+    pub fn new(config: &Config) -> Setup {
+        let prefixes = root_prefixes(&config.roots);
+        Setup {
+            options: Options {
+                excludes: config.excludes.clone(),
+                follow_symlinks: config.follow_symlinks,
+                limits: config.limits.clone(),
+                dkim_keys: config.dkim_keys.len(),
+                window: config.window.map(|(a, b)| {
+                    format!(
+                        "{}..{}",
+                        crate::email::date::utc_string(a),
+                        crate::email::date::utc_string(b)
+                    )
+                }),
+            },
+            inputs: config
+                .roots
+                .iter()
+                .zip(prefixes)
+                .map(|(r, prefix)| Input {
+                    path: r.to_string_lossy().into_owned(),
+                    prefix,
+                })
+                .collect(),
+            window: config.window,
+        }
+    }
+}
+
+/// What the walk counted on disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskCounts {
+    pub entries: u64,
+    pub directories: u64,
+    pub excluded: u64,
+    pub bytes: u64,
+}
+
+impl DiskCounts {
+    pub(crate) fn of(listing: &Listing) -> DiskCounts {
+        DiskCounts {
+            entries: listing.files(),
+            directories: listing.directories,
+            excluded: listing.excluded,
+            bytes: listing.bytes(),
+        }
+    }
+}
+
+/// Indexes the items, runs every check and assembles the report.
+pub(crate) fn finish(
+    setup: &Setup,
+    disk: DiskCounts,
+    items: Vec<Item>,
     mut findings: Vec<Finding>,
 ) -> Report {
+    let mut corpus = Corpus::new(items);
+    corpus.window = setup.window;
+    findings.extend(crate::checks::run_all(&corpus));
+    build(setup, disk, corpus, findings)
+}
+
+fn build(setup: &Setup, disk: DiskCounts, corpus: Corpus, mut findings: Vec<Finding>) -> Report {
     let duplicates = corpus.duplicates();
     let items = corpus.items;
     // Findings follow the item order of the item they are about.
@@ -215,10 +284,10 @@ pub(crate) fn build(
 
     let mut summary = Summary {
         items: items.len() as u64,
-        entries_on_disk: listing.files(),
-        directories: listing.directories,
-        excluded: listing.excluded,
-        bytes_on_disk: listing.bytes(),
+        entries_on_disk: disk.entries,
+        directories: disk.directories,
+        excluded: disk.excluded,
+        bytes_on_disk: disk.bytes,
         duplicate_groups: duplicates.len() as u64,
         duplicate_items: duplicates.iter().map(|g| g.paths.len() as u64).sum(),
         ..Summary::default()
@@ -256,12 +325,11 @@ pub(crate) fn build(
     }
     summary.dkim = dkim_summary(&items);
     summary.time_window =
-        crate::checks::timeline::window(&items, config.window).map(|(a, b, inferred)| TimeWindow {
+        crate::checks::timeline::window(&items, setup.window).map(|(a, b, inferred)| TimeWindow {
             start: crate::email::date::utc_string(a),
             end: crate::email::date::utc_string(b),
             inferred,
         });
-    let prefixes = root_prefixes(&config.roots);
     let ranking = score::rank(&items, &findings);
     Report {
         schema_version: SCHEMA_VERSION,
@@ -269,28 +337,8 @@ pub(crate) fn build(
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        options: Options {
-            excludes: config.excludes.clone(),
-            follow_symlinks: config.follow_symlinks,
-            limits: config.limits.clone(),
-            dkim_keys: config.dkim_keys.len(),
-            window: config.window.map(|(a, b)| {
-                format!(
-                    "{}..{}",
-                    crate::email::date::utc_string(a),
-                    crate::email::date::utc_string(b)
-                )
-            }),
-        },
-        inputs: config
-            .roots
-            .iter()
-            .zip(prefixes)
-            .map(|(r, prefix)| Input {
-                path: r.to_string_lossy().into_owned(),
-                prefix,
-            })
-            .collect(),
+        options: setup.options.clone(),
+        inputs: setup.inputs.clone(),
         summary,
         ranking,
         items,

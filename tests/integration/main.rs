@@ -12,4 +12,5 @@ mod manifest;
 mod outlook;
 mod reports;
 mod samples;
+mod shard;
 mod util;

@@ -62,10 +62,15 @@ impl Reader for Ooxml {
             && let Ok(doc) = parse(&settings)
         {
             for n in doc.descendants().filter(|n| n.is_element()) {
+                // Session ids are 4-byte hex numbers (ST_LongHexNumber); an
+                // empty or malformed value identifies nothing and is dropped.
                 let val = n
                     .attributes()
                     .find(|a| a.name() == "val")
-                    .map(|a| a.value().to_ascii_uppercase());
+                    .map(|a| a.value().to_ascii_uppercase())
+                    .filter(|v| {
+                        (1..=8).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit())
+                    });
                 match (n.tag_name().name(), val) {
                     ("rsidRoot", Some(v)) => ox.rsid_root = Some(v),
                     ("rsid", Some(v)) => ox.rsids.push(v),
@@ -319,6 +324,16 @@ mod tests {
                 .map(|w| w.collect::<Vec<_>>()),
             Some(vec!["Bonjour", "le", "monde"])
         );
+    }
+
+    #[test]
+    fn empty_or_malformed_session_ids_are_dropped() {
+        let settings = r#"<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:rsids><w:rsidRoot w:val=""/><w:rsid w:val="zz"/><w:rsid w:val="0012AB34"/></w:rsids></w:settings>"#;
+        let bytes = package(&[("word/settings.xml", settings)], zip::DateTime::default());
+        let x = Ooxml.read(&bytes).unwrap();
+        let ox = x.facts.ooxml.as_ref().unwrap();
+        assert_eq!(ox.rsid_root, None);
+        assert_eq!(ox.rsids, ["0012AB34"]);
     }
 
     #[test]

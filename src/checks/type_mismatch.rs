@@ -4,9 +4,10 @@
 //!
 //! Severity follows what the disagreement could hide: `high` when the
 //! content can run code (a program, a macro-enabled Office file) and the
-//! claim says otherwise; `medium` across families (a "PDF" that is HTML);
-//! `low` within a family (a PNG named `.jpg`, a `.docx` saved as `.doc`),
-//! which careless tools produce every day. Generic claims
+//! claim says otherwise; `medium` across binary families (a "PDF" that is
+//! a zip); `low` within a family (a PNG named `.jpg`, a `.docx` saved as
+//! `.doc`), which careless tools produce every day, and for text where a
+//! binary format was promised (a "PDF" that is an HTML error page). Generic claims
 //! (`application/octet-stream`) and undetectable content claim nothing.
 
 use serde_json::Value;

@@ -63,17 +63,28 @@ fn explain_covers_every_rule_and_refuses_unknown_ones() {
     let out = run(&["explain"], 0);
     let list = String::from_utf8(out.stdout).expect("utf-8");
     for rule in leakcheck::rules::RULES {
-        assert!(list.contains(rule.id), "{} missing from the listing", rule.id);
+        assert!(
+            list.contains(rule.id),
+            "{} missing from the listing",
+            rule.id
+        );
         let out = run(&["explain", rule.id], 0);
         let text = String::from_utf8(out.stdout).expect("utf-8");
-        for head in ["What it checks:", "Why it matters:", "Known false positives:"] {
+        for head in [
+            "What it checks:",
+            "Why it matters:",
+            "Known false positives:",
+        ] {
             assert!(text.contains(head), "{}: no '{head}'\n{text}", rule.id);
         }
     }
     let out = run(&["explain", "dkim.body_chaged"], 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no rule 'dkim.body_chaged'"), "{err}");
-    assert!(err.contains("dkim.body_changed"), "suggests the near rule: {err}");
+    assert!(
+        err.contains("dkim.body_changed"),
+        "suggests the near rule: {err}"
+    );
 }
 
 #[test]

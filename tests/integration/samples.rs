@@ -306,7 +306,9 @@ fn planted_forgeries_rank_above_every_genuine_item() {
     // Above the last forgery there are only forgeries and the emails that
     // carry them: no genuine item outranks a planted one.
     for s in r.ranking.iter().take_while(|s| s.rank <= last) {
-        let carries = forged.iter().any(|f| f.starts_with(&format!("{}!", s.path)));
+        let carries = forged
+            .iter()
+            .any(|f| f.starts_with(&format!("{}!", s.path)));
         assert!(
             forged.contains(&s.path.as_str()) || carries,
             "genuine item ranked {} above a forgery: {} ({})",
@@ -319,7 +321,11 @@ fn planted_forgeries_rank_above_every_genuine_item() {
     // ranked item says why in words.
     for (n, s) in r.ranking.iter().enumerate() {
         assert_eq!(s.rank as usize, n + 1);
-        assert!(s.explanation.last().is_some_and(|l| l.starts_with("Score ")));
+        assert!(
+            s.explanation
+                .last()
+                .is_some_and(|l| l.starts_with("Score "))
+        );
         assert!(!s.reason.is_empty());
     }
     assert!(r.ranking.windows(2).all(|w| w[0].score >= w[1].score));
@@ -329,7 +335,11 @@ fn planted_forgeries_rank_above_every_genuine_item() {
         .iter()
         .find(|s| s.path == "mail/2017-04-13-note-de-frais.eml")
         .expect("carrier ranked");
-    assert!(carrier.reason.contains("recu-taxi.jpg"), "{}", carrier.reason);
+    assert!(
+        carrier.reason.contains("recu-taxi.jpg"),
+        "{}",
+        carrier.reason
+    );
 }
 
 #[test]

@@ -22,7 +22,9 @@ use super::{Algorithm, Entry};
 pub struct Expected {
     /// Provenance path.
     pub path: String,
-    pub hash: String,
+    /// `None` for an item that could not be read whole when the manifest
+    /// was written (it is expected to exist, unreadable).
+    pub hash: Option<String>,
 }
 
 /// Which items a manifest covers.
@@ -38,7 +40,8 @@ pub enum Scope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Changed {
     pub path: String,
-    pub expected: String,
+    /// `None` when the item could not be read whole when the manifest was written.
+    pub expected: Option<String>,
     /// `None` when the item can no longer be read whole.
     pub actual: Option<String>,
 }
@@ -79,12 +82,13 @@ impl Audit {
     pub fn to_text(&self) -> String {
         let mut o = String::new();
         for c in &self.changed {
+            let was = c.expected.as_deref().unwrap_or("unreadable");
             let now = c.actual.as_deref().unwrap_or("unreadable");
             o.push_str(&format!(
                 "changed  {}  {} {} -> {}\n",
                 c.path,
                 self.algorithm.as_str(),
-                short(&c.expected),
+                short(was),
                 short(now)
             ));
         }
@@ -134,9 +138,9 @@ fn short(h: &str) -> &str {
 /// Audits what was found now (`actual`, all items of a scan) against a
 /// manifest's expectations.
 pub fn audit(expected: &[Expected], actual: &[Entry], algorithm: Algorithm, scope: Scope) -> Audit {
-    let exp: BTreeMap<&str, &str> = expected
+    let exp: BTreeMap<&str, Option<&str>> = expected
         .iter()
-        .map(|e| (e.path.as_str(), e.hash.as_str()))
+        .map(|e| (e.path.as_str(), e.hash.as_deref()))
         .collect();
     let act: BTreeMap<&str, Option<&str>> = actual
         .iter()
@@ -156,15 +160,19 @@ pub fn audit(expected: &[Expected], actual: &[Entry], algorithm: Algorithm, scop
     };
     // Paths gone, by digest, in path order: candidates for moves.
     let mut gone: BTreeMap<&str, VecDeque<&str>> = BTreeMap::new();
+    let mut missing: Vec<String> = Vec::new();
     for (&path, &hash) in &exp {
-        match act.get(path) {
-            Some(Some(now)) if now.eq_ignore_ascii_case(hash) => out.matched += 1,
-            Some(now) => out.changed.push(Changed {
+        match (act.get(path), hash) {
+            (Some(Some(now)), Some(was)) if now.eq_ignore_ascii_case(was) => out.matched += 1,
+            // Unreadable then and now: as expected.
+            (Some(None), None) => out.matched += 1,
+            (Some(now), was) => out.changed.push(Changed {
                 path: path.to_string(),
-                expected: hash.to_string(),
+                expected: was.map(str::to_string),
                 actual: now.map(str::to_string),
             }),
-            None => gone.entry(hash).or_default().push_back(path),
+            (None, Some(was)) => gone.entry(was).or_default().push_back(path),
+            (None, None) => missing.push(path.to_string()),
         }
     }
     for (&path, &hash) in &act {
@@ -207,7 +215,7 @@ mod tests {
     fn exp(path: &str, hash: &str) -> Expected {
         Expected {
             path: path.into(),
-            hash: hash.into(),
+            hash: Some(hash.into()),
         }
     }
 
@@ -269,5 +277,22 @@ mod tests {
             Scope::Items,
         );
         assert_eq!(b.changed[0].actual, None);
+        // An item unreadable when the manifest was written, and still.
+        let mut locked = entry("z.zip!secret", "00");
+        locked.sha256 = None;
+        let then = [Expected {
+            path: "z.zip!secret".into(),
+            hash: None,
+        }];
+        let c = audit(&then, &[locked], Algorithm::Sha256, Scope::Items);
+        assert!(c.passed(), "{c:?}");
+        let d = audit(
+            &then,
+            &[entry("z.zip!secret", "11")],
+            Algorithm::Sha256,
+            Scope::Items,
+        );
+        assert_eq!(d.changed[0].expected, None);
+        assert_eq!(d.changed[0].actual.as_deref(), Some("11"));
     }
 }

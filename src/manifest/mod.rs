@@ -137,7 +137,7 @@ fn from_lines(lines: Vec<sums::Line>) -> Vec<audit::Expected> {
         .into_iter()
         .map(|l| audit::Expected {
             path: escape_segment_bytes(&l.name),
-            hash: l.hash,
+            hash: Some(l.hash),
         })
         .collect()
 }
@@ -147,28 +147,21 @@ fn from_entries(
     algorithm: Algorithm,
     label: &str,
 ) -> Result<Vec<audit::Expected>, Error> {
-    entries
+    // Items that were unreadable when the manifest was made have no
+    // digest: they are expected to be there, unreadable still.
+    if !entries.is_empty() && entries.iter().all(|e| algorithm.of(e).is_none()) {
+        return Err(Error::Usage(format!(
+            "{label} has no {} digests",
+            algorithm.as_str()
+        )));
+    }
+    Ok(entries
         .iter()
-        .filter_map(|e| {
-            // Items that were unreadable when the manifest was made have no digest.
-            algorithm.of(e).map(|h| {
-                Ok(audit::Expected {
-                    path: e.path.clone(),
-                    hash: h.to_string(),
-                })
-            })
+        .map(|e| audit::Expected {
+            path: e.path.clone(),
+            hash: algorithm.of(e).map(str::to_string),
         })
-        .collect::<Result<Vec<_>, Error>>()
-        .and_then(|v| {
-            if v.is_empty() && !entries.is_empty() {
-                Err(Error::Usage(format!(
-                    "{label} has no {} digests",
-                    algorithm.as_str()
-                )))
-            } else {
-                Ok(v)
-            }
-        })
+        .collect())
 }
 
 /// Reads a manifest: a folder written by `leakcheck manifest` (its
@@ -227,7 +220,7 @@ pub fn load(path: &Path, algorithm: Option<Algorithm>) -> Result<Loaded, Error> 
                 .into_iter()
                 .map(|(_, hash, name)| audit::Expected {
                     path: escape_segment_bytes(&name),
-                    hash,
+                    hash: Some(hash),
                 })
                 .collect(),
             algorithm: Algorithm::Sha256,

@@ -192,6 +192,37 @@ fn verify_names_every_kind_of_change_and_passes_an_untouched_copy() {
 }
 
 #[test]
+fn an_item_unreadable_then_and_now_is_not_a_change() {
+    let dir = tempdir();
+    let dump = dir.path().join("dump");
+    make_dump(&dump);
+    // A stored member whose bytes no longer match its CRC: listed, unreadable.
+    let mut zip = zip_with(
+        &[("ok.txt", b"fine\n"), ("bad.txt", b"0123456789abcdef")],
+        zip::CompressionMethod::Stored,
+    );
+    let at = zip
+        .windows(16)
+        .position(|w| w == b"0123456789abcdef")
+        .expect("member data");
+    zip[at] = b'X';
+    write(&dump, "damaged.zip", &zip);
+    let m = dir.path().join("m");
+    manifest(&dump, &m, &[]);
+    let items = std::fs::read_to_string(m.join("items.jsonl")).expect("items");
+    let bad = items
+        .lines()
+        .find(|l| l.contains("damaged.zip!bad.txt"))
+        .expect("the damaged member is listed");
+    assert!(
+        !bad.contains("sha256"),
+        "no digest for an unreadable member: {bad}"
+    );
+    let v = verify(&dump, &m, 0);
+    assert_eq!(v["matched"], v["expected"]);
+}
+
+#[test]
 fn odd_names_round_trip_through_every_manifest() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempdir();

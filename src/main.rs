@@ -551,7 +551,20 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let loaded = manifest::load(&args.manifest, algorithm)?;
     let items = args.dump.inventory()?;
     let entries = manifest::entries(&items);
-    let audit = manifest::audit::audit(&loaded.expected, &entries, loaded.algorithm, loaded.scope);
+    let audit_with = |algo| manifest::audit::audit(&loaded.expected, &entries, algo, loaded.scope);
+    let mut audit = audit_with(loaded.algorithm);
+    // A bare list does not say whether its 64-digit digests are SHA-256 or
+    // BLAKE3: unless told, take the one the dump agrees with.
+    if loaded.form == "checksum list" && algorithm.is_none() {
+        let other = match loaded.algorithm {
+            Algorithm::Sha256 => Algorithm::Blake3,
+            Algorithm::Blake3 => Algorithm::Sha256,
+        };
+        let alt = audit_with(other);
+        if alt.matched > audit.matched {
+            audit = alt;
+        }
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         out.write_all(audit.to_json().as_bytes())?;

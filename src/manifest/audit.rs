@@ -191,7 +191,7 @@ pub fn audit(expected: &[Expected], actual: &[Entry], algorithm: Algorithm, scop
             None => out.new.push(path.to_string()),
         }
     }
-    let mut missing: Vec<String> = gone.into_values().flatten().map(str::to_string).collect();
+    missing.extend(gone.into_values().flatten().map(str::to_string));
     missing.sort();
     out.missing = missing;
     out
@@ -294,5 +294,8 @@ mod tests {
         );
         assert_eq!(d.changed[0].expected, None);
         assert_eq!(d.changed[0].actual.as_deref(), Some("11"));
+        // And gone since: missing.
+        let e = audit(&then, &[], Algorithm::Sha256, Scope::Items);
+        assert_eq!(e.missing, ["z.zip!secret"]);
     }
 }

@@ -132,14 +132,48 @@ pub struct Loaded {
     pub form: &'static str,
 }
 
+/// Lists made by `find . -exec sha256sum {} +` name files `./a.txt`: the
+/// same file as `a.txt`.
 fn from_lines(lines: Vec<sums::Line>) -> Vec<audit::Expected> {
     lines
         .into_iter()
-        .map(|l| audit::Expected {
-            path: escape_segment_bytes(&l.name),
-            hash: Some(l.hash),
+        .map(|l| {
+            let name = l.name.strip_prefix(b"./").unwrap_or(&l.name);
+            audit::Expected {
+                path: escape_segment_bytes(name),
+                hash: Some(l.hash),
+            }
         })
         .collect()
+}
+
+/// A manifest must say one thing per path, with digests of the length
+/// SHA-256 and BLAKE3 have: a path listed twice with different digests
+/// (a line slipped in before the real one) or an MD5/SHA-1/SHA-512 list
+/// is refused rather than half-checked.
+fn validated(mut loaded: Loaded, label: &str) -> Result<Loaded, Error> {
+    if let Some(bad) = loaded
+        .expected
+        .iter()
+        .filter_map(|e| e.hash.as_ref())
+        .find(|h| h.len() != 64)
+    {
+        return Err(Error::Usage(format!(
+            "{label}: a digest of {} hex digits; leakcheck verifies SHA-256 and BLAKE3 (64 digits). Check MD5, SHA-1 or SHA-512 lists with md5sum/sha1sum/sha512sum -c",
+            bad.len()
+        )));
+    }
+    loaded
+        .expected
+        .sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.hash.cmp(&b.hash)));
+    loaded.expected.dedup();
+    if let Some(w) = loaded.expected.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(Error::Usage(format!(
+            "{label} lists '{}' twice with different digests: the manifest itself is inconsistent",
+            w[0].path
+        )));
+    }
+    Ok(loaded)
 }
 
 fn from_entries(
@@ -170,6 +204,11 @@ fn from_entries(
 /// carries both; a bare list is BLAKE3 when its name says so (`b3`,
 /// `blake3`), else SHA-256.
 pub fn load(path: &Path, algorithm: Option<Algorithm>) -> Result<Loaded, Error> {
+    let loaded = load_any(path, algorithm)?;
+    validated(loaded, &path.display().to_string())
+}
+
+fn load_any(path: &Path, algorithm: Option<Algorithm>) -> Result<Loaded, Error> {
     let label = path.display().to_string();
     let read = |p: &Path| {
         std::fs::read(p).map_err(|source| Error::Read {
@@ -198,14 +237,14 @@ pub fn load(path: &Path, algorithm: Option<Algorithm>) -> Result<Loaded, Error> 
         }
         let items = path.join("items.jsonl");
         if items.is_file() {
-            return load(&items, algorithm);
+            return load_any(&items, algorithm);
         }
         for (name, algo) in [
             ("manifest-sha256.txt", Algorithm::Sha256),
             ("manifest-blake3.txt", Algorithm::Blake3),
         ] {
             if path.join(name).is_file() && algorithm.is_none_or(|a| a == algo) {
-                return load(&path.join(name), Some(algo));
+                return load_any(&path.join(name), Some(algo));
             }
         }
         return Err(Error::Usage(format!(

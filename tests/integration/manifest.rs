@@ -378,3 +378,56 @@ fn outside_tools_accept_the_manifests() {
     let v = verify(&dump, &m, 1);
     assert_eq!(paths(&v, "changed"), ["with space.txt"]);
 }
+
+#[test]
+fn plain_lists_as_people_make_them() {
+    let dir = tempdir();
+    let dump = dir.path().join("dump");
+    make_dump(&dump);
+    let m = dir.path().join("m");
+    manifest(&dump, &m, &[]);
+    let sums = std::fs::read_to_string(m.join("manifest-sha256.txt")).expect("read");
+    let b3 = std::fs::read_to_string(m.join("manifest-blake3.txt")).expect("read");
+    // `find . -type f -exec sha256sum {} +` writes ./ before each name.
+    let dotted: String = sums
+        .lines()
+        .map(|l| format!("{}./{}\n", &l[..66], &l[66..]))
+        .collect();
+    let list = write(dir.path(), "find.sha256", dotted.as_bytes());
+    let v = verify(&dump, &list, 0);
+    assert_eq!(v["matched"], 5);
+    // A BLAKE3 list whose name does not say so is still read as BLAKE3.
+    let list = write(dir.path(), "checksums.txt", b3.as_bytes());
+    let v = verify(&dump, &list, 0);
+    assert_eq!(v["algorithm"], "blake3");
+    // A path listed twice with different digests is refused, whichever comes first.
+    let first = sums.lines().next().expect("a line");
+    let forged = format!("{}{}\n{sums}", "0".repeat(64), &first[64..]);
+    let list = write(dir.path(), "forged.sha256", forged.as_bytes());
+    let out = run(
+        &[
+            "verify",
+            dump.to_str().expect("utf-8"),
+            "--manifest",
+            list.to_str().expect("utf-8"),
+        ],
+        2,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("twice with different digests"));
+    // An MD5 list is not silently compared.
+    let md5 = write(
+        dir.path(),
+        "md5.txt",
+        b"d41d8cd98f00b204e9800998ecf8427e  notes/a.txt\n",
+    );
+    let out = run(
+        &[
+            "verify",
+            dump.to_str().expect("utf-8"),
+            "--manifest",
+            md5.to_str().expect("utf-8"),
+        ],
+        2,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("32 hex digits"));
+}

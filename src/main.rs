@@ -696,11 +696,20 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         dkim_keys: keys,
         window: args.window,
     };
+    // Every output is checked before hours of reading, not after.
+    let r = &args.report;
+    for p in [&r.out, &r.html, &r.sarif, &r.csv, &args.dns]
+        .into_iter()
+        .flatten()
+    {
+        refuse_inside_roots(p, &config.roots)?;
+    }
     // The bar only on a terminal: CI logs and redirected output stay clean.
     let progress = Bar::new(std::io::stderr().is_terminal() && !args.report.quiet);
     if let Some(shard) = args.shard {
         let partial = leakcheck::shard::scan_shard(&config, shard, &progress)?;
         progress.bar.finish_and_clear();
+        write_dns_keys(&args, &config)?;
         let json = partial.to_json();
         match (&args.report.out, args.report.json) {
             (Some(path), _) => write_report(path, &config.roots, json.as_bytes())?,
@@ -716,6 +725,13 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let report = leakcheck::scan(&config, &progress)?;
+    write_dns_keys(&args, &config)?;
+
+    emit(&report, &args.report, &config.roots)
+}
+
+/// With `--dns FILE`: every DKIM key the scan used, for offline reruns.
+fn write_dns_keys(args: &ScanArgs, config: &Config) -> anyhow::Result<()> {
     if let (Some(path), Some(answers)) = (&args.dns, config.dkim_keys.live_answers()) {
         let mut used = config.dkim_keys.clone();
         used.merge(answers);
@@ -725,8 +741,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         );
         write_report(path, &config.roots, text.as_bytes())?;
     }
-
-    emit(&report, &args.report, &config.roots)
+    Ok(())
 }
 
 /// `leakcheck merge PARTIAL...`.
@@ -817,36 +832,11 @@ fn emit(
 /// Refuses a path inside a scanned root (or a root itself), whether or not
 /// it exists yet: evidence is never written to.
 fn refuse_inside_roots(path: &Path, roots: &[PathBuf]) -> anyhow::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    // The nearest existing ancestor, resolved, plus the components below it.
-    let absolute = std::path::absolute(path)
-        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
-    let mut base = absolute.clone();
-    let mut rest = Vec::new();
-    let resolved = loop {
-        if let Ok(c) = base.canonicalize() {
-            break c;
-        }
-        match (base.file_name(), base.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                base = parent.to_path_buf();
-            }
-            _ => break base.clone(),
-        }
-    };
-    let mut target = resolved;
-    for name in rest.iter().rev() {
-        target.push(name);
-    }
-    let existing = std::fs::metadata(&target).ok();
+    let target =
+        resolve(path).map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
     for root in roots {
         let Ok(r) = root.canonicalize() else { continue };
-        let same_file = match (&existing, std::fs::metadata(&r)) {
-            (Some(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        };
-        if target.starts_with(&r) || same_file {
+        if target.starts_with(&r) {
             anyhow::bail!(
                 "refusing to write '{}' inside the scanned root '{}': evidence is never written to",
                 path.display(),
@@ -857,20 +847,59 @@ fn refuse_inside_roots(path: &Path, roots: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes the report to `path`, never into the evidence: a path inside a
-/// scanned folder, equal to a scanned file, or a symbolic link is refused.
+/// Where `path` lands once created: made absolute, then walked component
+/// by component, each existing prefix resolved through its symbolic links
+/// and each `..` applied to what is resolved so far — so `x/../dump` and
+/// `link-to-dump/new/file` are both seen inside `dump`, whether or not
+/// `x` or `new` exist yet.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    let absolute = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a report to `path`, never into the evidence: a path inside a
+/// scanned root is refused, and the bytes go to a new temporary file that
+/// is then renamed over `path`, so an existing file there (a hard link to
+/// evidence, say) is replaced, never written through.
 fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     refuse_inside_roots(path, roots)?;
+    let fail = |e: std::io::Error| anyhow::anyhow!("cannot write '{}': {e}", path.display());
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("cannot write '{}': not a file name", path.display()))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".leakcheck-{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
-    f.write_all(data)
-        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+        .open(&tmp)
+        .map_err(fail)?;
+    let written = f.write_all(data).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
     Ok(())
 }
 

@@ -150,3 +150,52 @@ fn progress_bar_only_on_a_terminal_and_never_when_quiet() {
     assert!(plain.contains("Most suspicious items"), "{plain:?}");
     assert!(!plain.contains("\x1b["), "{plain:?}");
 }
+
+#[test]
+fn outputs_never_land_in_the_evidence_whatever_the_path_says() {
+    let dir = tempdir();
+    let dump = dir.path().join("dump");
+    write(&dump, "a.txt", b"evidence\n");
+    let d = dump.to_str().expect("utf-8");
+    let sneaky = |rest: &str| format!("{}/nope/../dump/{rest}", dir.path().display());
+    // A missing folder followed by `..` resolves into the dump: refused
+    // before anything is created, for every kind of output.
+    for (cmd, flag, name) in [
+        ("scan", "--out", "r.json"),
+        ("scan", "--csv", "tables"),
+        ("scan", "--html", "r.html"),
+        ("manifest", "--out", "m"),
+        ("manifest", "--bagit", "bag"),
+    ] {
+        let target = sneaky(name);
+        let out = run(&[cmd, d, "--quiet", flag, &target], 2);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("refusing to write"),
+            "{cmd} {flag} {target}"
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(&dump)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.txt"], "nothing new inside the dump");
+    assert!(!dir.path().join("nope").exists());
+
+    // A report written over a hard link to evidence replaces the link;
+    // the evidence keeps its bytes.
+    let link = dir.path().join("hard-link.json");
+    std::fs::hard_link(dump.join("a.txt"), &link).expect("hard link");
+    run(
+        &["scan", d, "--quiet", "--out", link.to_str().expect("utf-8")],
+        0,
+    );
+    assert_eq!(
+        std::fs::read(dump.join("a.txt")).expect("evidence"),
+        b"evidence\n"
+    );
+    assert!(
+        std::fs::read_to_string(&link)
+            .expect("report")
+            .contains("\"schema_version\"")
+    );
+}

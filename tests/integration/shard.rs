@@ -94,3 +94,43 @@ fn merge_refuses_incomplete_or_mismatched_shards() {
     assert!(err(&["scan", dump, "--shard", "1/2"]).contains("--out FILE"));
     assert!(err(&["scan", dump, "--shard", "3/2", "--json"]).contains("K/N"));
 }
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn real_documents_merge_identically() {
+    // EXIF rationals, OLE doubles and PDF reals must survive the partial
+    // reports' JSON exactly.
+    let dir = tempdir();
+    for sub in ["docs/python-docx", "docs/exiftool-t-images", "docs/olefile"] {
+        let dump = shared_corpus().join(sub);
+        let dump = dump.to_str().expect("utf-8");
+        let single = run(&["scan", dump, "--json"], 0).stdout;
+        let mut parts = Vec::new();
+        for k in 1..=3 {
+            let p = dir
+                .path()
+                .join(format!("{}-{k}.json", sub.replace('/', "_")));
+            let shard = format!("{k}/3");
+            run(
+                &[
+                    "scan",
+                    dump,
+                    "--quiet",
+                    "--shard",
+                    &shard,
+                    "--out",
+                    p.to_str().expect("utf-8"),
+                ],
+                0,
+            );
+            parts.push(p.display().to_string());
+        }
+        let mut args: Vec<&str> = vec!["merge", "--json"];
+        args.extend(parts.iter().map(String::as_str));
+        let merged = run(&args, 0).stdout;
+        assert!(
+            merged == single,
+            "{sub}: merged report differs from the single scan"
+        );
+    }
+}

@@ -177,6 +177,11 @@ pub struct Finding {
     /// is then `info`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub supports: bool,
+    /// The finding is about all its items alike: it cannot tell which of
+    /// them is suspect (two messages with one Message-ID and nothing else
+    /// to tell them apart). The ranking then charges each at half weight.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub joint: bool,
 }
 
 impl Finding {
@@ -204,6 +209,7 @@ impl Finding {
             message,
             evidence: Metadata::new(),
             supports: false,
+            joint: false,
         }
     }
 

@@ -74,6 +74,40 @@ fn malformed(mails: &[Mail<'_>], out: &mut Vec<Finding>) {
     }
 }
 
+/// What speaks for a message being the genuine one of two sharing a
+/// Message-ID: a DKIM signature that verifies (or fails), and the time its
+/// mail program wrote into the ID agreeing (or not) with its Date.
+fn standing(m: &Mail<'_>) -> (i32, Vec<&'static str>) {
+    use crate::email::dkim::Status;
+    let mut score = 0;
+    let mut why = Vec::new();
+    if m.facts.dkim.iter().any(|s| s.status == Status::Pass) {
+        score += 2;
+        why.push("its DKIM signature verifies");
+    } else if m
+        .facts
+        .dkim
+        .iter()
+        .any(|s| matches!(s.status, Status::FailBody | Status::FailSignature))
+    {
+        score -= 2;
+        why.push("its DKIM signature fails");
+    }
+    if let (Some(id), Some(date)) = (&m.facts.message_id, m.facts.date)
+        && let Some((t, _, slack)) = id_time(id)
+    {
+        let gap = (date.unix - t).abs();
+        if gap <= slack + 86_400 {
+            score += 1;
+            why.push("the time in its Message-ID agrees with its Date");
+        } else if gap <= 5 * 365 * 86_400 {
+            score -= 1;
+            why.push("the time in its Message-ID disagrees with its Date");
+        }
+    }
+    (score, why)
+}
+
 fn reused(mails: &[Mail<'_>], out: &mut Vec<Finding>) {
     let mut by_id: BTreeMap<&str, Vec<&Mail<'_>>> = BTreeMap::new();
     for m in mails {
@@ -110,22 +144,35 @@ fn reused(mails: &[Mail<'_>], out: &mut Vec<Finding>) {
             }
             let list = a.mailing_list || b.mailing_list;
             let sev = if list { Severity::Low } else { Severity::High };
-            out.push(
-                Finding::new(
-                    "message_id.reused",
-                    sev,
-                    vec![other.path(), first.path()],
-                    format!(
-                        "Two messages carry the same Message-ID but differ in their {}: a Message-ID is unique to one message, so one of them was altered or made from the other{}.",
-                        differs.join(", "),
-                        if list { " (one is a mailing-list copy, and lists rewrite messages)" } else { "" }
-                    ),
-                )
-                .with("message_id", id)
-                .with("differs_in", differs.join(","))
-                .with("subject", b.subject.clone().unwrap_or_default())
-                .with("other_subject", a.subject.clone().unwrap_or_default()),
-            );
+            // Which copy is suspect, when independent evidence tells them apart.
+            let (sa, why_a) = standing(first);
+            let (sb, why_b) = standing(other);
+            let (suspect, genuine, why) = match sa.cmp(&sb) {
+                std::cmp::Ordering::Less => (first, *other, why_b),
+                std::cmp::Ordering::Greater => (*other, first, why_a),
+                std::cmp::Ordering::Equal => (*other, first, Vec::new()),
+            };
+            let verdict = if why.is_empty() {
+                "nothing here tells which one".to_string()
+            } else {
+                format!("the other one is likelier genuine: {}", why.join(" and "))
+            };
+            let mut f = Finding::new(
+                "message_id.reused",
+                sev,
+                vec![suspect.path(), genuine.path()],
+                format!(
+                    "Two messages carry the same Message-ID but differ in their {}: a Message-ID is unique to one message, so one of them was altered or made from the other{}; {verdict}.",
+                    differs.join(", "),
+                    if list { " (one is a mailing-list copy, and lists rewrite messages)" } else { "" }
+                ),
+            )
+            .with("message_id", id)
+            .with("differs_in", differs.join(","))
+            .with("subject", suspect.facts.subject.clone().unwrap_or_default())
+            .with("other_subject", genuine.facts.subject.clone().unwrap_or_default());
+            f.joint = why.is_empty();
+            out.push(f);
         }
     }
 }

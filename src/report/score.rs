@@ -6,9 +6,13 @@
 //!
 //! * each rule that speaks against the item counts once, by its strongest
 //!   finding: high 40, medium 16, low 4, info 0;
-//! * an email also carries the strongest finding of anything it holds
-//!   (attachments, attached messages, archive members inside them), at
-//!   half weight, so a message with a doctored attachment ranks too;
+//! * an email also carries, at half weight, the strongest finding of the
+//!   items it holds (its attachments and their archive members; an
+//!   attached message carries its own), so a message with a doctored
+//!   attachment ranks too;
+//! * a *joint* finding, which cannot tell which of the items it names is
+//!   suspect (two messages with one Message-ID and nothing else to tell
+//!   them apart), counts against each of them at half weight;
 //! * the strongest of these counts in full, each further one at half
 //!   (several rules often see the same edit);
 //! * evidence for the item (a DKIM pass 16, Outlook's verified headers 8,
@@ -111,40 +115,56 @@ pub fn rank(items: &[Item], findings: &[Finding]) -> Vec<Suspect> {
         None
     };
 
-    // Per item: the strongest finding of each rule against it, and for it.
-    let mut against: BTreeMap<usize, BTreeMap<&str, &Finding>> = BTreeMap::new();
+    // Per item: the strongest finding of each rule against it (with its
+    // weight), and for it. A joint finding (which of its items is suspect
+    // cannot be told) counts against each of its items at half weight.
+    let mut against: BTreeMap<usize, BTreeMap<&str, (u32, &Finding)>> = BTreeMap::new();
     let mut support: BTreeMap<usize, BTreeMap<&str, &Finding>> = BTreeMap::new();
     for f in findings {
-        let Some(&i) = f.paths.first().and_then(|p| index.get(p.as_str())) else {
-            continue;
-        };
         if f.supports {
-            support.entry(i).or_default().entry(&f.rule).or_insert(f);
+            if let Some(&i) = f.paths.first().and_then(|p| index.get(p.as_str())) {
+                support.entry(i).or_default().entry(&f.rule).or_insert(f);
+            }
             continue;
         }
-        if weight(f.severity) == 0 || rules::kind_of(&f.rule) != RuleKind::Authenticity {
+        let w = weight(f.severity);
+        if w == 0 || rules::kind_of(&f.rule) != RuleKind::Authenticity {
             continue;
         }
-        let slot = against.entry(i).or_default().entry(&f.rule).or_insert(f);
-        if f.severity > slot.severity {
-            *slot = f;
+        let (subjects, w): (&[String], u32) = if f.joint {
+            (&f.paths, w / 2)
+        } else {
+            (f.paths.get(..1).unwrap_or(&[]), w)
+        };
+        for p in subjects {
+            let Some(&i) = index.get(p.as_str()) else {
+                continue;
+            };
+            let slot = against
+                .entry(i)
+                .or_default()
+                .entry(&f.rule)
+                .or_insert((w, f));
+            if w > slot.0 {
+                *slot = (w, f);
+            }
         }
     }
 
     let mut parts: BTreeMap<usize, Vec<Part>> = BTreeMap::new();
     for (&i, by_rule) in &against {
-        let best = by_rule.values().max_by_key(|f| f.severity);
+        let best = by_rule.values().max_by_key(|(w, _)| *w).copied();
         parts
             .entry(i)
             .or_default()
-            .extend(by_rule.values().map(|f| Part {
-                weight: weight(f.severity),
-                finding: f,
+            .extend(by_rule.values().map(|&(weight, finding)| Part {
+                weight,
+                finding,
                 carried: false,
             }));
-        if let (Some(c), Some(best)) = (carrier(i), best) {
+        if let (Some(c), Some((best_w, best))) = (carrier(i), best) {
             let list = parts.entry(c).or_default();
-            let w = weight(best.severity) / 2;
+            let w = best_w / 2;
             match list.iter_mut().find(|p| p.carried) {
                 Some(p) if p.weight >= w => {}
                 Some(p) => {
@@ -255,8 +275,15 @@ fn explain(
             )
         } else {
             format!(
-                "a {} finding of rule {} ({})",
-                p.finding.severity, p.finding.rule, p.weight
+                "a {} finding of rule {} ({}{})",
+                p.finding.severity,
+                p.finding.rule,
+                p.weight,
+                if p.finding.joint {
+                    ", half: it cannot tell which of the items it names is suspect"
+                } else {
+                    ""
+                }
             )
         };
         lines.push(format!(
@@ -337,6 +364,29 @@ mod tests {
         let r = rank(&items, &findings);
         assert_eq!((r[0].doubt, r[0].support, r[0].score), (16, 8, 8));
         assert!(r[0].explanation.iter().any(|l| l.contains("at most half")));
+    }
+
+    #[test]
+    fn a_joint_finding_charges_each_item_at_half() {
+        let items = vec![
+            item("a.eml", None, ItemKind::Email),
+            item("b.eml", None, ItemKind::Email),
+        ];
+        let mut f = Finding::new(
+            "message_id.reused",
+            Severity::High,
+            vec!["b.eml".into(), "a.eml".into()],
+            "one of them",
+        );
+        f.joint = true;
+        let r = rank(&items, &[f.clone()]);
+        assert_eq!(r.len(), 2);
+        assert!(r.iter().all(|s| s.score == 20), "{r:?}");
+        assert!(r[0].explanation[0].contains("cannot tell"));
+        // Decided: the first named item takes it all.
+        f.joint = false;
+        let r = rank(&items, &[f]);
+        assert_eq!((r.len(), r[0].path.as_str(), r[0].score), (1, "b.eml", 40));
     }
 
     #[test]

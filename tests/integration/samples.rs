@@ -575,3 +575,32 @@ fn without_keys_body_changes_are_still_found() {
         "{f:?}"
     );
 }
+
+#[test]
+fn a_reused_message_id_with_nothing_to_tell_the_copies_apart_blames_neither_alone() {
+    let dir = tempdir();
+    let dump = dir.path().join("mid");
+    let mail = |body: &str| {
+        format!(
+            "From: a@example.org\r\nTo: b@example.org\r\nSubject: Budget\r\nDate: Mon, 3 Apr 2017 10:00:00 +0200\r\nMessage-ID: <same-id@example.org>\r\n\r\n{body}\r\n"
+        )
+    };
+    // The altered copy sorts first; path order must not decide.
+    write(
+        &dump,
+        "a.eml",
+        mail("Pay 90,000 EUR to the new account.").as_bytes(),
+    );
+    write(&dump, "b.eml", mail("Pay 9,000 EUR as agreed.").as_bytes());
+    let r = scan_path(&dump, &[]);
+    let f = findings(&r, "message_id.reused");
+    assert_eq!(f.len(), 1);
+    assert!(f[0].joint, "{:?}", f[0]);
+    assert!(f[0].message.contains("nothing here tells which one"));
+    let scores: Vec<(&str, u32)> = r
+        .ranking
+        .iter()
+        .map(|s| (s.path.as_str(), s.score))
+        .collect();
+    assert_eq!(scores, [("a.eml", 20), ("b.eml", 20)]);
+}

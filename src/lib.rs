@@ -47,7 +47,7 @@ pub use report::Report;
 /// errors: they are findings in the report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read '{}': {source}", path.display())]
+    #[error("cannot read '{}'", path.display())]
     Input {
         path: PathBuf,
         #[source]
@@ -98,6 +98,33 @@ pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, 
     progress.start(listing.files(), listing.bytes());
     let (items, _) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
     Ok(items)
+}
+
+/// Reads one file given whole in memory, named `name`, as a scan reads a
+/// file on disk (members, messages and attachments to any depth): its items
+/// and the findings reading produced, without the corpus-level checks and
+/// without the backstop that turns a panic into a finding. For the fuzz
+/// targets in `fuzz/`; not a stable API.
+#[doc(hidden)]
+pub fn read_bytes(name: &str, bytes: &[u8], config: &Config) -> (Vec<Item>, Vec<Finding>) {
+    let mut walker = ingest::Walker::new(config);
+    walker.bytes(name.to_string(), bytes);
+    (walker.items, walker.findings)
+}
+
+/// [`scan`] of one file given whole in memory, named `name`: reading, every
+/// check and the report, on the calling thread (`config.roots` is not
+/// read). For the fuzz targets in `fuzz/`; not a stable API.
+#[doc(hidden)]
+pub fn scan_bytes(name: &str, bytes: &[u8], config: &Config) -> Report {
+    let (items, findings) = read_bytes(name, bytes, config);
+    let disk = report::DiskCounts {
+        entries: 1,
+        directories: 0,
+        excluded: 0,
+        bytes: bytes.len() as u64,
+    };
+    report::finish(&report::Setup::new(config), disk, items, findings)
 }
 
 /// Scans the roots of `config` and returns the full report.

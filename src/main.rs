@@ -32,7 +32,9 @@ enum Command {
     /// each member becomes an item with a provenance path such as
     /// `mail/inbox.mbox!17!budget.zip!plan.docx`, its SHA-256 and BLAKE3 and
     /// its detected type. Exit status: 0 when the scan ran (whatever it
-    /// found), 2 on a usage error or an unreadable root.
+    /// found, unless --fail-on is given), 1 when --fail-on is given and a
+    /// finding reaches that severity, 2 on a usage error, an unreadable
+    /// root or an output that cannot be written.
     Scan(Box<ScanArgs>),
     /// Print the metadata leakcheck reads from documents and images, as JSON.
     ///
@@ -881,6 +883,12 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     refuse_inside_roots(path, roots)?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        anyhow::bail!(
+            "cannot write '{}': it is a symbolic link; give the path it points to",
+            path.display()
+        );
+    }
     let fail = |e: std::io::Error| anyhow::anyhow!("cannot write '{}': {e}", path.display());
     let name = path
         .file_name()

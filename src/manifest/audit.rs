@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 use super::{Algorithm, Entry};
+use crate::report::text::printable;
 
 /// What a manifest expects of one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,20 +87,24 @@ impl Audit {
             let now = c.actual.as_deref().unwrap_or("unreadable");
             o.push_str(&format!(
                 "changed  {}  {} {} -> {}\n",
-                c.path,
+                printable(&c.path),
                 self.algorithm.as_str(),
                 short(was),
                 short(now)
             ));
         }
         for m in &self.moved {
-            o.push_str(&format!("moved    {} -> {}\n", m.from, m.to));
+            o.push_str(&format!(
+                "moved    {} -> {}\n",
+                printable(&m.from),
+                printable(&m.to)
+            ));
         }
         for p in &self.new {
-            o.push_str(&format!("new      {p}\n"));
+            o.push_str(&format!("new      {}\n", printable(p)));
         }
         for p in &self.missing {
-            o.push_str(&format!("missing  {p}\n"));
+            o.push_str(&format!("missing  {}\n", printable(p)));
         }
         o.push_str(&format!(
             "{}: {} {} checked by {} ({} listed): {} matched, {} changed, {} moved, {} new, {} missing\n",

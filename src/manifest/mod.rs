@@ -297,13 +297,13 @@ fn load_any(path: &Path, algorithm: Option<Algorithm>) -> Result<Loaded, Error> 
 /// Why a manifest could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read '{path}': {source}")]
+    #[error("cannot read '{path}'")]
     Read {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write '{path}': {source}")]
+    #[error("cannot write '{path}'")]
     Write {
         path: String,
         #[source]

@@ -200,7 +200,9 @@ pub fn render(report: &Report, style: Style) -> String {
             let _ = writeln!(
                 o,
                 "  {:>width$}. {label} {:>3}  {}",
-                s.rank, s.score, s.path
+                s.rank,
+                s.score,
+                printable(&s.path)
             );
             for line in wrap(&s.reason, 96, 3) {
                 let _ = writeln!(o, "  {:>width$}  {line}", "");
@@ -260,6 +262,20 @@ fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
+/// `s` with control characters shown as `\xNN`: names from a dump can hold
+/// terminal escape sequences and newlines, which must not reach the terminal.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\x{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +293,6 @@ mod tests {
         assert_eq!(wrap("a b c", 3, 3), ["a b", "c"]);
         assert_eq!(wrap("aa bb cc dd", 5, 1), ["aa b…"]);
         assert_eq!(wrap("x\ny", 10, 2), ["x y"]);
+        assert_eq!(printable("a\x1b[2Jb\nc"), "a\\x1B[2Jb\\x0Ac");
     }
 }

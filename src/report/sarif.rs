@@ -23,8 +23,10 @@
 //!   `ruleIndex` of its rule.
 //! * **Locations**: the item a finding is about is the result's one
 //!   location; the finding's other items are `relatedLocations` (and are
-//!   named at the end of `message.text`). There is no `region`: a finding is
-//!   about a whole item, and a made-up line number would be wrong. (A
+//!   named at the end of `message.text`). A finding is about a whole item,
+//!   but GitHub shows an alert only at a line (its validator rule GH1003
+//!   requires `region.startLine`), so every location has `startLine` 1:
+//!   the item's start, standing for all of it. (A
 //!   finding naming no item, which no check makes, points at `%2E`: the
 //!   root itself.)
 //! * **URIs**: `artifactLocation.uri` is the item's provenance path as an
@@ -191,6 +193,15 @@ struct Location {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+/// GitHub shows an alert only at a line (its validator rule GH1003 requires
+/// `region.startLine`): line 1 stands for the item as a whole.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
 }
 
 #[derive(Serialize)]
@@ -365,6 +376,7 @@ fn physical(path: &str) -> PhysicalLocation {
             uri: uri(path),
             uri_base_id: ROOT_BASE_ID,
         },
+        region: Region { start_line: 1 },
     }
 }
 

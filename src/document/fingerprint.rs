@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 /// A document's fuzzy fingerprints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
-    /// TLSH (128 buckets, 1-byte checksum, `T1` prefix) of the bytes.
+    /// TLSH (128 buckets, 1-byte checksum, `T1` prefix) of the bytes, for
+    /// documents without a text fingerprint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tlsh: Option<String>,
     /// The visible text's fingerprint, when the format has text.
@@ -41,53 +42,82 @@ pub struct TextPrint {
 pub const MIN_WORDS: usize = 8;
 
 impl Fingerprint {
-    /// The fingerprints of a document's bytes and text.
+    /// The fingerprints of a document's bytes and text. TLSH is computed
+    /// only when there is no text fingerprint: the checks compare bytes
+    /// only then, and TLSH walks every byte one at a time (it was a quarter
+    /// of the time spent on documents).
     pub fn of(bytes: &[u8], text: Option<&str>) -> Fingerprint {
-        let tlsh = tlsh2::TlshDefaultBuilder::build_from(bytes)
-            .map(|t| String::from_utf8_lossy(&t.hash()).into_owned());
-        Fingerprint {
-            tlsh,
-            text: text.and_then(text_print),
-        }
+        let text = text.and_then(text_print);
+        let tlsh = if text.is_none() {
+            tlsh2::TlshDefaultBuilder::build_from(bytes)
+                .map(|t| String::from_utf8_lossy(&t.hash()).into_owned())
+        } else {
+            None
+        };
+        Fingerprint { tlsh, text }
     }
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// FNV-1a over a word's bytes: cheap, and only ever mixed further.
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
-fn hash64(data: &[u8]) -> u64 {
-    let h = blake3::hash(data);
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&h.as_bytes()[..8]);
-    u64::from_le_bytes(b)
+/// splitmix64's finaliser: spreads a shingle's three word hashes over all
+/// 64 bits, as SimHash needs.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
-/// The text fingerprint of `text`, if it has enough words.
+/// The text fingerprint of `text`, if it has enough words. One pass over
+/// the words: each is lowercased once (into a reused buffer), hashed once,
+/// and fed to the digest; shingles combine their words' hashes.
 pub fn text_print(text: &str) -> Option<TextPrint> {
-    let w = words(text);
-    if w.len() < MIN_WORDS {
+    let mut digest = blake3::Hasher::new();
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut lower = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
+        if !hashes.is_empty() {
+            digest.update(b" ");
+        }
+        digest.update(lower.as_bytes());
+        hashes.push(fnv(lower.as_bytes()));
+    }
+    if hashes.len() < MIN_WORDS {
         return None;
     }
     let mut counts = [0i64; 64];
-    for shingle in w.windows(3) {
-        let h = hash64(shingle.join(" ").as_bytes());
+    for w in hashes.windows(3) {
+        let h = mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42));
         for (bit, c) in counts.iter_mut().enumerate() {
-            *c += if h >> bit & 1 == 1 { 1 } else { -1 };
+            *c += ((h >> bit & 1) as i64) * 2 - 1;
         }
     }
     let sim = counts.iter().enumerate().fold(
         0u64,
         |acc, (bit, &c)| if c > 0 { acc | 1 << bit } else { acc },
     );
-    let joined = w.join(" ");
     Some(TextPrint {
-        words: w.len() as u64,
+        words: hashes.len() as u64,
         simhash: format!("{sim:016x}"),
-        digest: blake3::hash(joined.as_bytes()).to_hex()[..16].to_string(),
+        digest: digest.finalize().to_hex()[..16].to_string(),
     })
 }
 

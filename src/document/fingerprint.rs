@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 /// A document's fuzzy fingerprints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
-    /// TLSH (128 buckets, 1-byte checksum, `T1` prefix) of the bytes, for
-    /// documents without a text fingerprint.
+    /// TLSH (128 buckets, 1-byte checksum, `T1` prefix) of the first
+    /// [`TLSH_BYTES`] bytes, for documents without a text fingerprint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tlsh: Option<String>,
     /// The visible text's fingerprint, when the format has text.
@@ -37,6 +37,13 @@ pub struct TextPrint {
     pub digest: String,
 }
 
+/// TLSH reads at most this many leading bytes. Where two copies of one
+/// picture or scan differ by an edit of their metadata, the edit and
+/// enough of the shared content lie in the first 256 KiB; TLSH walks one
+/// byte at a time, and whole multi-megabyte images made it a tenth of a
+/// scan's time.
+pub const TLSH_BYTES: usize = 256 << 10;
+
 /// Texts shorter than this many words are not fingerprinted: every short
 /// note resembles every other.
 pub const MIN_WORDS: usize = 8;
@@ -49,7 +56,8 @@ impl Fingerprint {
     pub fn of(bytes: &[u8], text: Option<&str>) -> Fingerprint {
         let text = text.and_then(text_print);
         let tlsh = if text.is_none() {
-            tlsh2::TlshDefaultBuilder::build_from(bytes)
+            let head = &bytes[..bytes.len().min(TLSH_BYTES)];
+            tlsh2::TlshDefaultBuilder::build_from(head)
                 .map(|t| String::from_utf8_lossy(&t.hash()).into_owned())
         } else {
             None
@@ -103,17 +111,24 @@ pub fn text_print(text: &str) -> Option<TextPrint> {
     if hashes.len() < MIN_WORDS {
         return None;
     }
-    let mut counts = [0i64; 64];
+    // Per bit, how many shingles set it; the SimHash bit is set when more
+    // than half do. (Counting ones, not ±1, lets the loop vectorise.)
+    let mut ones = [0u32; 64];
+    let mut shingles = 0u64;
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42));
-        for (bit, c) in counts.iter_mut().enumerate() {
-            *c += ((h >> bit & 1) as i64) * 2 - 1;
+        for (bit, c) in ones.iter_mut().enumerate() {
+            *c += (h >> bit & 1) as u32;
         }
+        shingles += 1;
     }
-    let sim = counts.iter().enumerate().fold(
-        0u64,
-        |acc, (bit, &c)| if c > 0 { acc | 1 << bit } else { acc },
-    );
+    let sim = ones.iter().enumerate().fold(0u64, |acc, (bit, &c)| {
+        if 2 * u64::from(c) > shingles {
+            acc | 1 << bit
+        } else {
+            acc
+        }
+    });
     Some(TextPrint {
         words: hashes.len() as u64,
         simhash: format!("{sim:016x}"),

@@ -248,22 +248,30 @@ pub(crate) fn read_some(
     select: &(dyn Fn(&str) -> bool + Sync),
     progress: &dyn Progress,
 ) -> Vec<(usize, Vec<Item>, Vec<Finding>)> {
-    listing
-        .entries
-        .par_iter()
-        .enumerate()
-        .filter(|(_, e)| select(e.path()))
-        .map(|(n, e)| {
+    // Largest files first, one task each: a few big mboxes or archives at
+    // the end of the listing would otherwise leave the other workers idle
+    // while one reads them. Results go back to listing order after.
+    let size = |e: &Entry| match e {
+        Entry::File { size, .. } => *size,
+        _ => 0,
+    };
+    let mut order: Vec<usize> = (0..listing.entries.len())
+        .filter(|&n| select(listing.entries[n].path()))
+        .collect();
+    order.sort_by_key(|&n| (std::cmp::Reverse(size(&listing.entries[n])), n));
+    let mut out: Vec<(usize, Vec<Item>, Vec<Finding>)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|n| {
+            let e = &listing.entries[n];
             let r = read_entry(config, e);
-            let size = match e {
-                Entry::File { size, .. } => *size,
-                _ => 0,
-            };
             let errors = r.0.iter().filter(|i| i.error.is_some()).count();
-            progress.file_done(size, r.0.len() as u64, errors as u64);
+            progress.file_done(size(e), r.0.len() as u64, errors as u64);
             (n, r.0, r.1)
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|u| u.0);
+    out
 }
 
 impl Entry {

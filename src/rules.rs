@@ -335,7 +335,7 @@ pub static RULES: &[Rule] = &[
         id: "limit.items_per_container",
         kind: RuleKind::Coverage,
         title: "A container lists more members than the per-container limit; the rest were counted but not read.",
-        checks: "Low, once per container, when it lists more than --max-items-per-container members (default 100,000): members past the limit are counted in the container's members_listed but are not listed as items, hashed or checked.",
+        checks: "Low, once per container, when it lists more than --max-items-per-container members (default 100,000): members past the limit are counted in the container's members_listed but are not listed as items, hashed or checked. Also low when a message has more than twice that many lines that may start a MIME part: it is parsed only up to there (the evidence says how far), because the parser spends far more memory on a part than the part's bytes.",
         why: "The report covers only part of that container.",
         false_positives: "Big mail stores and archives of whole shared drives exceed it legitimately. Raise the limit and scan again.",
     },

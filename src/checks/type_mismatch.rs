@@ -278,6 +278,9 @@ fn assess(claim: &str, detected: &str) -> Option<Severity> {
     use Family::*;
     match (cf, df) {
         (Text, Text) | (Email, Email) | (Email, Text) | (Text, Email) => None,
+        // Office saves a password-protected .docx/.xlsx/.pptx as a compound
+        // file holding the encrypted package: that is what it should be.
+        (Ooxml, Ole) if detected == detect::ENCRYPTED_OFFICE => None,
         // Office files and e-books are zips.
         (Zip, Zip | Ooxml | Odf) => None,
         (Ooxml | Odf, Zip) | (Ole, Ooxml) | (Ooxml, Ole) | (Ole, Odf) | (Odf, Ole) => {
@@ -380,6 +383,19 @@ mod tests {
             None
         );
         assert_eq!(assess("image/x-panasonic-rw", "message/rfc822"), None);
+        // A password-protected .xlsx is an OLE EncryptedPackage; a .xls
+        // holding one is still a renaming.
+        assert_eq!(
+            assess(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                detect::ENCRYPTED_OFFICE
+            ),
+            None
+        );
+        assert_eq!(
+            assess("application/vnd.ms-excel", detect::ENCRYPTED_OFFICE),
+            Some(Severity::Low)
+        );
     }
 
     #[test]

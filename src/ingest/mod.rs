@@ -251,6 +251,11 @@ impl Sink<'_, '_> {
         self.counts.members_listed
     }
 
+    /// The most members listed as items per container.
+    pub fn max_items(&self) -> u64 {
+        self.walker.limits.max_items_per_container
+    }
+
     /// Decompressed bytes still allowed under the current file on disk.
     pub fn archive_budget(&self) -> u64 {
         self.walker
@@ -454,6 +459,51 @@ impl<'l> Walker<'l> {
                     &format!("{} content", format.name()),
                     "its members were not read",
                 ),
+            }
+        }
+    }
+
+    /// A file given whole in memory, known in the report as `path`: what
+    /// [`Walker::file`] does for a file on disk (the fuzz targets use it).
+    pub fn bytes(&mut self, path: String, bytes: &[u8]) {
+        let mut item = Item::new(path.clone(), None, ItemKind::File);
+        item.claimed_type = detect::claimed_by_name(&path);
+        let digests = digest_bytes(bytes);
+        let mut detected = detect::sniff(&bytes[..bytes.len().min(HEAD_LEN)]);
+        let mut ole_damage = None;
+        if matches!(detected, detect::ZIP | detect::OLE) {
+            match detect::refine(detected, Cursor::new(bytes)) {
+                Ok(t) => detected = t,
+                Err(e) if detected == detect::OLE => ole_damage = Some(e),
+                Err(_) => {} // the zip reader reports its own damage
+            }
+        }
+        let kind = if is_email_type(detected) {
+            ItemKind::Email
+        } else {
+            ItemKind::File
+        };
+        item.kind = kind;
+        item.size = digests.size;
+        item.sha256 = Some(digests.sha256);
+        item.blake3 = Some(digests.blake3);
+        item.detected_type = detected.to_string();
+        let index = self.push(item);
+        let fits = bytes.len() as u64 <= self.limits.max_parse_bytes;
+        if let Some(e) = ole_damage {
+            self.damaged_compound_file(index, e);
+        } else if crate::document::has_reader(detected) {
+            self.document(index, fits.then_some(bytes));
+        }
+        if let Some(format) = FORMATS.iter().find(|f| f.opens(detected, kind)).copied() {
+            if fits || !format.needs_bytes() {
+                self.open(index, 0, format, &Content::Bytes(bytes), false);
+            } else {
+                self.parse_limit(
+                    index,
+                    &format!("{} content", format.name()),
+                    "its members were not read",
+                );
             }
         }
     }

@@ -565,3 +565,60 @@ fn broken_outlook_files_are_reported_and_nesting_is_bounded() {
     }));
     assert!(!r.items.iter().any(|i| i.path.ends_with("deepest.txt")));
 }
+
+/// Regression (hostile corpus): mailparse spends some 300 bytes on every
+/// MIME part, so a message of millions of empty parts took 40 times its
+/// size in memory (7 MB → 300 MB). A message is now parsed only up to
+/// twice `--max-items-per-container` lines that may delimit a part; the
+/// part the cut goes through gets no hash, and a finding says why.
+#[test]
+fn a_mime_part_bomb_is_parsed_only_up_to_the_part_limit() {
+    let head = "From: a@x.example\nTo: b@x.example\nSubject: parts\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"p\"\n\n";
+    let attachment = |name: &str| {
+        format!("--p\nContent-Type: application/octet-stream; name=\"{name}\"\n\n{name}\n")
+    };
+    let mut m = head.to_string();
+    m.push_str(&"--p\n\ntext\n".repeat(19));
+    m.push_str(&attachment("cut.bin"));
+    m.push_str(&"--p\n\ntext\n".repeat(10));
+    m.push_str(&attachment("late.bin"));
+    m.push_str("--p--\n");
+    let dir = tempdir();
+    write(dir.path(), "parts.eml", m.as_bytes());
+    let r = scan_path(dir.path(), &[]);
+    assert!(findings(&r, "limit.items_per_container").is_empty());
+    assert_eq!(
+        item(&r, "parts.eml!cut.bin").sha256.as_deref(),
+        Some(sha256(b"cut.bin").as_str())
+    );
+    item(&r, "parts.eml!late.bin");
+    // 32 delimiter lines, 20 allowed: parsing stops before the 21st.
+    let r = scan_path(dir.path(), &["--max-items-per-container", "10"]);
+    let f = findings(&r, "limit.items_per_container");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].paths[0], "parts.eml");
+    assert_eq!(f[0].evidence["limit"], serde_json::json!(20));
+    let cut = item(&r, "parts.eml!cut.bin");
+    assert!(cut.sha256.is_none(), "a part cut short has no hash");
+    assert!(cut.error.as_deref().is_some_and(|e| e.contains("cut")));
+    assert!(!r.items.iter().any(|i| i.path == "parts.eml!late.bin"));
+
+    // A million empty parts in 7 MB stay far from the 300 MB they took.
+    let mut bomb = head.to_string();
+    bomb.push_str(&"--p\n\nx\n".repeat(1_000_000));
+    bomb.push_str("--p--\n");
+    let dir = tempdir();
+    let p = write(dir.path(), "bomb.eml", bomb.as_bytes());
+    let run = run_measured(
+        &[
+            std::ffi::OsStr::new("scan"),
+            p.as_os_str(),
+            std::ffi::OsStr::new("--quiet"),
+        ],
+        dir.path(),
+        std::time::Duration::from_secs(600),
+    );
+    assert_eq!(run.code, 0);
+    println!("part bomb: peak RSS {} MiB", run.max_rss_kib / 1024);
+    assert!(run.max_rss_kib < 200 * 1024, "{} KiB", run.max_rss_kib);
+}

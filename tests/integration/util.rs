@@ -166,3 +166,80 @@ pub fn base64_lines(data: &[u8]) -> String {
     }
     s
 }
+
+/// What [`run_measured`] saw of one run of the binary.
+pub struct Measured {
+    /// The exit code (128 + the signal when a signal ended it).
+    pub code: i32,
+    /// Peak resident set size, in KiB.
+    pub max_rss_kib: u64,
+    pub elapsed: std::time::Duration,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs the binary with `args`, its standard output and error going to
+/// files in `dir`, and measures its peak memory with `wait4` on its pid:
+/// `getrusage(RUSAGE_CHILDREN)` would give the largest child of the whole
+/// test process, other tests' children (Chromium…) included. A run longer
+/// than `timeout` is killed, so a hang fails the test instead of the CI job.
+// The child is reaped by wait4, not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+pub fn run_measured(
+    args: &[&std::ffi::OsStr],
+    dir: &Path,
+    timeout: std::time::Duration,
+) -> Measured {
+    use std::time::{Duration, Instant};
+    let out_path = dir.join("measured.stdout");
+    let err_path = dir.join("measured.stderr");
+    let start = Instant::now();
+    let child = bin()
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .expect("run leakcheck");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut killed = false;
+    loop {
+        // SAFETY: waits for the child spawned above, which nothing else reaps.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let errno = std::io::Error::last_os_error();
+        assert!(
+            r == 0 || errno.raw_os_error() == Some(libc::EINTR),
+            "wait4: {errno}"
+        );
+        if !killed && start.elapsed() > timeout {
+            // SAFETY: the child is not reaped yet, so the pid is still ours.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = start.elapsed();
+    assert!(
+        !killed,
+        "leakcheck {args:?} ran past {timeout:?} and was killed"
+    );
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    Measured {
+        code,
+        // ru_maxrss is in KiB on Linux.
+        max_rss_kib: usage.ru_maxrss as u64,
+        elapsed,
+        stdout: std::fs::read(&out_path).expect("stdout"),
+        stderr: std::fs::read(&err_path).expect("stderr"),
+    }
+}

@@ -244,7 +244,13 @@ pub fn parse_iso(text: &str) -> Option<i64> {
     let y: i64 = p.next()?.parse().ok()?;
     let m: u32 = p.next()?.parse().ok()?;
     let d: u32 = p.next()?.parse().ok()?;
-    if p.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    // Years past 9999 are no date a window names, and would overflow.
+    if p.next().is_some()
+        || !(0..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || d == 0
+        || d > days_in_month(y, m)
+    {
         return None;
     }
     let secs = match time {

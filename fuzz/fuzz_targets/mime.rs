@@ -13,8 +13,11 @@ mod common;
 static CONFIG: LazyLock<leakcheck::Config> = LazyLock::new(common::config);
 
 fuzz_target!(|data: &[u8]| {
+    use leakcheck::detect;
+    // The scan decides from the first HEAD_LEN bytes, as here.
+    let head = &data[..data.len().min(detect::HEAD_LEN)];
     let mut message = Vec::with_capacity(data.len() + 48);
-    if !leakcheck::detect::looks_like_email(data) {
+    if !matches!(detect::sniff(head), detect::EMAIL | detect::EMLX) {
         message.extend_from_slice(b"From: fuzz@example.org\r\nTo: fuzz@example.org\r\n");
     }
     message.extend_from_slice(data);

@@ -403,26 +403,8 @@ fn main() -> ExitCode {
         Command::Manifest(args) => exit(manifest(&args)),
         Command::Verify(args) => exit(verify(&args)),
         Command::Merge(args) => exit(merge(&args)),
-        Command::Diff(args) => match diff(&args) {
-            Ok(code) => code,
-            Err(e) => {
-                if is_broken_pipe(&e) {
-                    return ExitCode::SUCCESS;
-                }
-                eprintln!("leakcheck: {e:#}");
-                ExitCode::from(2)
-            }
-        },
-        Command::Scan(args) => match scan(*args) {
-            Ok(code) => code,
-            Err(e) => {
-                if is_broken_pipe(&e) {
-                    return ExitCode::SUCCESS;
-                }
-                eprintln!("leakcheck: {e:#}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Diff(args) => exit(diff(&args)),
+        Command::Scan(args) => exit(scan(*args)),
     }
 }
 
@@ -567,14 +549,21 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             audit = alt;
         }
     }
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        out.write_all(audit.to_json().as_bytes())?;
+    let body = if args.json {
+        audit.to_json()
     } else {
-        out.write_all(audit.to_text().as_bytes())?;
-    }
+        audit.to_text()
+    };
+    print_verdict(&body, audit.passed())
+}
+
+/// Prints a `verify` or `diff` result: exit 0 when it found no
+/// difference, 1 when it did.
+fn print_verdict(body: &str, same: bool) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(body.as_bytes())?;
     out.flush()?;
-    Ok(if audit.passed() {
+    Ok(if same {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -594,18 +583,8 @@ fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         })
     };
     let d = leakcheck::diff::diff(&read(&args.old)?, &read(&args.new)?);
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        out.write_all(d.to_json().as_bytes())?;
-    } else {
-        out.write_all(d.to_text().as_bytes())?;
-    }
-    out.flush()?;
-    Ok(if d.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let body = if args.json { d.to_json() } else { d.to_text() };
+    print_verdict(&body, d.is_empty())
 }
 
 /// `leakcheck meta`: one JSON line per file.

@@ -109,6 +109,32 @@ impl Content<'_> {
     }
 }
 
+/// A top-level file's type from its first bytes, refined for zip and OLE
+/// containers by reading their directory (`open` gives the whole content);
+/// with the compound-file damage to report, and its item kind.
+fn classify<R: Read + Seek>(
+    head: &[u8],
+    open: impl FnOnce() -> Option<R>,
+) -> (&'static str, Option<String>, ItemKind) {
+    let mut detected = detect::sniff(head);
+    let mut ole_damage = None;
+    if matches!(detected, detect::ZIP | detect::OLE)
+        && let Some(r) = open()
+    {
+        match detect::refine(detected, r) {
+            Ok(t) => detected = t,
+            Err(e) if detected == detect::OLE => ole_damage = Some(e),
+            Err(_) => {} // the zip reader reports its own damage
+        }
+    }
+    let kind = if is_email_type(detected) {
+        ItemKind::Email
+    } else {
+        ItemKind::File
+    };
+    (detected, ole_damage, kind)
+}
+
 /// Opens a file of the dump for reading only, without updating its access
 /// time where the kernel allows it (`O_NOATIME` needs ownership; otherwise
 /// a plain read-only open is used).
@@ -399,22 +425,8 @@ impl<'l> Walker<'l> {
         };
         head.truncate(n);
         d.update(&head);
-        let mut detected = detect::sniff(&head);
-        let mut ole_damage = None;
-        if matches!(detected, detect::ZIP | detect::OLE)
-            && let Ok(f) = open_evidence(abs)
-        {
-            match detect::refine(detected, BufReader::new(f)) {
-                Ok(t) => detected = t,
-                Err(e) if detected == detect::OLE => ole_damage = Some(e),
-                Err(_) => {} // the zip reader reports its own damage
-            }
-        }
-        let kind = if is_email_type(detected) {
-            ItemKind::Email
-        } else {
-            ItemKind::File
-        };
+        let (detected, ole_damage, kind) =
+            classify(&head, || open_evidence(abs).ok().map(BufReader::new));
         item.kind = kind;
         let format = FORMATS.iter().find(|f| f.opens(detected, kind)).copied();
         let document = crate::document::has_reader(detected);
@@ -469,20 +481,9 @@ impl<'l> Walker<'l> {
         let mut item = Item::new(path.clone(), None, ItemKind::File);
         item.claimed_type = detect::claimed_by_name(&path);
         let digests = digest_bytes(bytes);
-        let mut detected = detect::sniff(&bytes[..bytes.len().min(HEAD_LEN)]);
-        let mut ole_damage = None;
-        if matches!(detected, detect::ZIP | detect::OLE) {
-            match detect::refine(detected, Cursor::new(bytes)) {
-                Ok(t) => detected = t,
-                Err(e) if detected == detect::OLE => ole_damage = Some(e),
-                Err(_) => {} // the zip reader reports its own damage
-            }
-        }
-        let kind = if is_email_type(detected) {
-            ItemKind::Email
-        } else {
-            ItemKind::File
-        };
+        let (detected, ole_damage, kind) = classify(&bytes[..bytes.len().min(HEAD_LEN)], || {
+            Some(Cursor::new(bytes))
+        });
         item.kind = kind;
         item.size = digests.size;
         item.sha256 = Some(digests.sha256);

@@ -10,6 +10,16 @@ use leakcheck::config::{Limits, parse_size};
 use leakcheck::report::text::{self, Style};
 use leakcheck::{Config, Progress};
 
+/// mimalloc rather than glibc's allocator: a scan allocates and frees
+/// millions of small buffers from two threads while decoded attachments
+/// and inflated members come and go in megabytes. glibc's per-thread arenas
+/// kept the freed megabytes (peak RSS about three times the live heap on
+/// the 1 GB benchmark dump); mimalloc returns them to the system and is
+/// faster on the small ones. A binary choice: the library leaves the
+/// allocator to whoever embeds it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Check a leaked dump before publishing it: inventory every email,
 /// attachment and archive member with its provenance and hashes, and report
 /// what suggests forgery.
@@ -763,7 +773,7 @@ fn emit(
     // The reports go out first; the summary last, so a closed pipe on
     // standard output costs nothing else.
     if let Some(path) = &args.out {
-        write_report(path, roots, report.to_json().as_bytes())?;
+        write_report_with(path, roots, |w| report.write_json(w))?;
     }
     if let Some(path) = &args.html {
         let page = leakcheck::report::html::render(report);
@@ -796,7 +806,7 @@ fn emit(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        out.write_all(report.to_json().as_bytes())?;
+        report.write_json(std::io::BufWriter::with_capacity(1 << 16, &mut out))?;
         out.flush()?;
     } else if !args.quiet {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -860,6 +870,17 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 /// is then renamed over `path`, so an existing file there (a hard link to
 /// evidence, say) is replaced, never written through.
 fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
+    write_report_with(path, roots, |w| w.write_all(data))
+}
+
+/// Writes an output through a temporary file beside it and a rename, so a
+/// failed or interrupted write never leaves half a report, and a hard link
+/// to evidence is replaced, not written through. `body` streams the content.
+fn write_report_with(
+    path: &Path,
+    roots: &[PathBuf],
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     refuse_inside_roots(path, roots)?;
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -876,13 +897,16 @@ fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<(
     tmp_name.push(name);
     tmp_name.push(format!(".leakcheck-{}.tmp", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
-    let mut f = std::fs::OpenOptions::new()
+    let f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .custom_flags(libc::O_NOFOLLOW)
         .open(&tmp)
         .map_err(fail)?;
-    let written = f.write_all(data).and_then(|()| std::fs::rename(&tmp, path));
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+    let written = body(&mut w)
+        .and_then(|()| w.flush())
+        .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(e));

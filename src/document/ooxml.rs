@@ -10,7 +10,7 @@ use std::io::Cursor;
 use serde_json::Value;
 
 use super::time::{DocTime, from_dos, parse_iso};
-use super::xml::{all_text, parse, text_of, zip_part};
+use super::xml::{TextTags, all_text, parse, text_of, zip_part, zip_part_text};
 use super::{DocumentFacts, Extracted, OoxmlFacts, Reader, nonempty};
 
 pub struct Ooxml;
@@ -18,7 +18,7 @@ pub struct Ooxml;
 /// Most text kept for the fingerprint (characters).
 const TEXT_CAP: usize = 4 << 20;
 /// Most XML read, over all parts, to find the text (bytes).
-const TEXT_PARTS_CAP: usize = 128 << 20;
+const TEXT_PARTS_CAP: u64 = 128 << 20;
 
 impl Reader for Ooxml {
     fn name(&self) -> &'static str {
@@ -235,34 +235,20 @@ fn visible_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
         })
         .collect();
     names.sort_by_key(|n| (n.len(), n.clone()));
+    let tags = TextTags {
+        text: &["t"],
+        line: &["p"],
+    };
     let mut out = String::new();
-    let mut read = 0usize;
+    let mut read = 0u64;
     for name in names {
         // A package of many huge parts (a bomb) costs at most this much.
-        if read > TEXT_PARTS_CAP {
+        if read > TEXT_PARTS_CAP || out.len() > TEXT_CAP {
             break;
         }
-        let Some(xml) = zip_part(zip, &name) else {
-            continue;
-        };
-        read += xml.len();
-        let Ok(doc) = parse(&xml) else {
-            continue;
-        };
-        for n in doc.descendants().filter(|n| n.is_element()) {
-            let tag = n.tag_name().name();
-            // w:t (Word), t (Excel strings), a:t (DrawingML), w:p / a:p end
-            // a paragraph.
-            if tag == "t" {
-                out.push_str(&all_text(n));
-                out.push(' ');
-            } else if tag == "p" {
-                out.push('\n');
-            }
-            if out.len() > TEXT_CAP {
-                return out;
-            }
-        }
+        // w:t (Word), t (Excel strings), a:t (DrawingML); w:p / a:p end a
+        // paragraph.
+        read += zip_part_text(zip, &name, &tags, &mut out, TEXT_CAP);
     }
     out
 }

@@ -74,9 +74,17 @@ pub fn split(message: &[u8]) -> Parsed {
     let mut malformed_lines = 0;
     let mut in_header = true;
     let mut body_start = None;
-    let mut lines = message.split(|&b| b == b'\n').peekable();
-    while let Some(line) = lines.next() {
-        let last = lines.peek().is_none();
+    // Lines found with memchr; the last is what follows the last LF.
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', message)
+        .map(Some)
+        .chain(std::iter::once(None));
+    for end in ends {
+        let (line, last) = match end {
+            Some(e) => (&message[from..e], false),
+            None => (&message[from..], true),
+        };
+        from = end.map_or(from, |e| e + 1);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let start = text.len();
         text.extend_from_slice(line);

@@ -278,9 +278,11 @@ pub(crate) fn decode_base64_lenient(data: &[u8]) -> (Vec<u8>, Option<String>) {
 fn decode_base64_clean(data: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     let mut joined = Vec::with_capacity(data.len());
-    for line in data.split(|&b| b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        joined.extend_from_slice(line);
+    let mut from = 0;
+    for end in memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len())) {
+        let line = &data[from..end];
+        joined.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        from = end + 1;
     }
     while joined.last().is_some_and(|b| b.is_ascii_whitespace()) {
         joined.pop();
@@ -479,18 +481,12 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Where the line that is the `n`+1-th to start with `--` (a possible MIME
 /// delimiter) starts, if the message has more than `n` such lines.
 fn past_delimiters(data: &[u8], n: u64) -> Option<usize> {
-    let mut seen = 0u64;
-    let mut at = 0;
-    for line in data.split_inclusive(|&b| b == b'\n') {
-        if line.starts_with(b"--") {
-            seen += 1;
-            if seen > n {
-                return Some(at);
-            }
-        }
-        at += line.len();
-    }
-    None
+    let mut starts = data
+        .starts_with(b"--")
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(data, b"\n--").map(|i| i + 1));
+    starts.nth(usize::try_from(n).ok()?)
 }
 
 /// mboxrd unescaping: a line `>From `, `>>From `, … loses one `>`.
@@ -499,20 +495,24 @@ fn unescape_from(data: &[u8]) -> Cow<'_, [u8]> {
         let n = line.iter().take_while(|&&b| b == b'>').count();
         n > 0 && line[n..].starts_with(b"From ")
     };
-    if !data.split(|&b| b == b'\n').any(needs) {
+    // Only lines that start with '>' can need it: found with memchr.
+    let quoted = || {
+        std::iter::once(0)
+            .filter(|_| data.first() == Some(&b'>'))
+            .chain(memchr::memmem::find_iter(data, b"\n>").map(|i| i + 1))
+    };
+    if !quoted().any(|at| needs(&data[at..])) {
         return Cow::Borrowed(data);
     }
     let mut out = Vec::with_capacity(data.len());
-    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-        }
-        if needs(line) {
-            out.extend_from_slice(&line[1..]);
-        } else {
-            out.extend_from_slice(line);
+    let mut copied = 0;
+    for at in quoted() {
+        if needs(&data[at..]) {
+            out.extend_from_slice(&data[copied..at]);
+            copied = at + 1;
         }
     }
+    out.extend_from_slice(&data[copied..]);
     Cow::Owned(out)
 }
 

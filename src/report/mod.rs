@@ -348,6 +348,14 @@ fn build(setup: &Setup, disk: DiskCounts, corpus: Corpus, mut findings: Vec<Find
 }
 
 impl Report {
+    /// Writes the report as pretty-printed JSON, ending with a newline,
+    /// straight to `w`: the text of a big report is never held whole.
+    pub fn write_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut w, self)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    }
+
     /// The report as pretty-printed JSON, ending with a newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| {

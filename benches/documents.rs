@@ -38,5 +38,46 @@ fn documents(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, documents);
+/// The text fingerprint alone (SimHash of word 3-shingles and the
+/// normalised text's digest), over French text with accents, in bytes/s.
+fn text_fingerprint(c: &mut Criterion) {
+    let words = [
+        "le",
+        "programme",
+        "prévoit",
+        "création",
+        "de",
+        "dix",
+        "mille",
+        "places",
+        "en",
+        "apprentissage,",
+        "un",
+        "service",
+        "civique",
+        "renforcé",
+        "et",
+        "la",
+        "gratuité",
+        "des",
+        "transports",
+        "2017.",
+        "Élysée",
+        "réunion",
+        "budget",
+        "Ça",
+    ];
+    let text: String = (0..200_000usize)
+        .map(|i| words[(i * 7 + i / 13) % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut g = c.benchmark_group("text_fingerprint");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("french_1_5MB", |b| {
+        b.iter(|| leakcheck::document::fingerprint::text_print(&text).is_some())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, documents, text_fingerprint);
 criterion_main!(benches);

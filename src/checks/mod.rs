@@ -53,32 +53,37 @@ pub static CHECKS: &[&dyn Check] = &[
 /// Runs every check. A check that fails (a bug) costs its own findings,
 /// reported as `check.internal_error`, not the scan.
 pub fn run_all(corpus: &Corpus) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for c in CHECKS {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.run(corpus))) {
-            Ok(f) => out.extend(f),
-            Err(panic) => {
-                let first = corpus
-                    .items
-                    .first()
-                    .map(|i| i.path.clone())
-                    .unwrap_or_default();
-                out.push(
-                    Finding::new(
-                        "check.internal_error",
-                        crate::item::Severity::Low,
-                        vec![first],
-                        format!(
-                            "The '{}' checks failed (a bug, please report it); their findings are missing from this report.",
-                            c.name()
-                        ),
-                    )
-                    .with("panic", crate::ingest::panic_text(&*panic)),
-                );
-            }
-        }
-    }
-    out
+    use rayon::prelude::*;
+    // The checks are independent readers of the corpus: they run side by
+    // side on the scan's threads, and their findings are joined in
+    // registration order, so the report does not depend on which finished
+    // first.
+    let per_check: Vec<Vec<Finding>> = CHECKS
+        .par_iter()
+        .map(|c| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.run(corpus)))
+                .unwrap_or_else(|panic| {
+                    let first = corpus
+                        .items
+                        .first()
+                        .map(|i| i.path.clone())
+                        .unwrap_or_default();
+                    vec![
+                        Finding::new(
+                            "check.internal_error",
+                            crate::item::Severity::Low,
+                            vec![first],
+                            format!(
+                                "The '{}' checks failed (a bug, please report it); their findings are missing from this report.",
+                                c.name()
+                            ),
+                        )
+                        .with("panic", crate::ingest::panic_text(&*panic)),
+                    ]
+                })
+        })
+        .collect();
+    per_check.into_iter().flatten().collect()
 }
 
 /// An email item and its facts.

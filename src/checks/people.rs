@@ -131,6 +131,9 @@ pub struct People {
     doc_days: HashMap<String, BTreeSet<i64>>,
     /// Script → people (name keys) whose names use it, mail and documents.
     scripts: BTreeMap<Script, BTreeSet<String>>,
+    /// People in `scripts`, counted once whatever their scripts (asked for
+    /// every document, so counted once here).
+    everyone: usize,
 }
 
 impl People {
@@ -139,6 +142,7 @@ impl People {
             mail: BTreeSet::new(),
             doc_days: HashMap::new(),
             scripts: BTreeMap::new(),
+            everyone: 0,
         };
         for item in &corpus.items {
             let Some(e) = item.email.as_deref() else {
@@ -172,6 +176,7 @@ impl People {
                 }
             }
         }
+        p.everyone = p.scripts.values().flatten().collect::<BTreeSet<_>>().len();
         p
     }
 
@@ -195,8 +200,7 @@ impl People {
 
     /// The number of people whose names use `s`, and of all people.
     pub fn script_share(&self, s: Script) -> (usize, usize) {
-        let all: BTreeSet<&String> = self.scripts.values().flatten().collect();
-        (self.scripts.get(&s).map_or(0, BTreeSet::len), all.len())
+        (self.scripts.get(&s).map_or(0, BTreeSet::len), self.everyone)
     }
 
     /// The script most people's names use.

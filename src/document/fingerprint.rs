@@ -95,32 +95,56 @@ pub fn text_print(text: &str) -> Option<TextPrint> {
     // The normalised text: lowercase words joined by single spaces.
     let mut norm: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut hashes: Vec<u64> = Vec::with_capacity(bytes.len() / 6 + 1);
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
-        let (alnum, len) = char_at(text, i);
-        if !alnum {
-            i += len;
-            continue;
-        }
-        let start = i;
-        let mut ascii = true;
-        while i < bytes.len() {
-            let (alnum, len) = char_at(text, i);
-            if !alnum {
-                break;
+    while i < n {
+        // Separators: ASCII ones by table; others decoded.
+        match CLASS[bytes[i] as usize] {
+            SEPARATOR => {
+                i += 1;
+                continue;
             }
-            ascii &= len == 1;
-            i += len;
+            OTHER => {
+                let (alnum, len, _) = char_info(text, i);
+                if !alnum {
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
+        // A word: runs of ASCII letters and digits, and alphanumeric
+        // characters outside ASCII, lowercased into `norm` as they are
+        // scanned. A character whose lowercase depends on its place (Greek
+        // capital sigma) or is several characters sends the whole word
+        // through the standard library's lowercasing.
         if !hashes.is_empty() {
             norm.push(b' ');
         }
         let from = norm.len();
-        let word = &bytes[start..i];
-        if ascii {
-            norm.extend(word.iter().map(u8::to_ascii_lowercase));
-        } else {
-            // Whole-word lowercasing keeps Greek final sigma right.
+        let start = i;
+        let mut complex = false;
+        loop {
+            let run = i;
+            while i < n && CLASS[bytes[i] as usize] == ALNUM {
+                i += 1;
+            }
+            norm.extend(bytes[run..i].iter().map(u8::to_ascii_lowercase));
+            if i < n && CLASS[bytes[i] as usize] == OTHER {
+                let (alnum, len, lower) = char_info(text, i);
+                if alnum {
+                    match lower {
+                        Some(c) => norm.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                        None => complex = true,
+                    }
+                    i += len;
+                    continue;
+                }
+            }
+            break;
+        }
+        if complex {
+            norm.truncate(from);
             norm.extend_from_slice(text[start..i].to_lowercase().as_bytes());
         }
         hashes.push(fnv(&norm[from..]));
@@ -129,16 +153,32 @@ pub fn text_print(text: &str) -> Option<TextPrint> {
         return None;
     }
     // Per bit, how many shingles set it; the SimHash bit is set when more
-    // than half do. (Counting ones, not ±1, lets the loop vectorise.)
+    // than half do. Counted eight bits at a time: SPREAD turns a byte of the
+    // hash into eight one-byte counters packed in a u64, so one addition
+    // counts eight bits; the packed counters are emptied into `ones` before
+    // any can pass 255.
     let mut ones = [0u32; 64];
+    let mut packed = [0u64; 8];
     let mut shingles = 0u64;
+    let empty = |packed: &mut [u64; 8], ones: &mut [u32; 64]| {
+        for (j, p) in packed.iter_mut().enumerate() {
+            for k in 0..8 {
+                ones[8 * j + k] += ((*p >> (8 * k)) & 0xff) as u32;
+            }
+            *p = 0;
+        }
+    };
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42));
-        for (bit, c) in ones.iter_mut().enumerate() {
-            *c += (h >> bit & 1) as u32;
+        for (j, p) in packed.iter_mut().enumerate() {
+            *p += SPREAD[((h >> (8 * j)) & 0xff) as usize];
         }
         shingles += 1;
+        if shingles.is_multiple_of(255) {
+            empty(&mut packed, &mut ones);
+        }
     }
+    empty(&mut packed, &mut ones);
     let sim = ones.iter().enumerate().fold(0u64, |acc, (bit, &c)| {
         if 2 * u64::from(c) > shingles {
             acc | 1 << bit
@@ -153,16 +193,82 @@ pub fn text_print(text: &str) -> Option<TextPrint> {
     })
 }
 
-/// Whether the character at byte `i` of `text` (a character boundary) is
-/// alphanumeric, and its length in bytes. ASCII is decided from the byte.
-fn char_at(text: &str, i: usize) -> (bool, usize) {
-    match text.as_bytes().get(i) {
-        Some(&b) if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-        _ => match text.get(i..).and_then(|t| t.chars().next()) {
-            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-            None => (false, 1),
-        },
+/// For each byte value, its eight bits spread one per byte of a u64 (bit
+/// `k` becomes byte `k`): the SimHash counting table.
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut k = 0;
+        while k < 8 {
+            table[b] |= ((b as u64 >> k) & 1) << (8 * k);
+            k += 1;
+        }
+        b += 1;
     }
+    table
+};
+
+/// Byte classes of the word scanner: ASCII separators, ASCII letters and
+/// digits, and bytes of characters outside ASCII (decoded to decide).
+const SEPARATOR: u8 = 0;
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if (b as u8).is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The character at byte `i` of `text` (a character boundary, not ASCII):
+/// whether it is alphanumeric, its length in bytes, and its lowercase when
+/// that is one character whatever the context (`None` otherwise). Two-byte
+/// characters (Latin, Greek, Cyrillic, Hebrew, Arabic) come from a table
+/// built once from the standard library's own answers; the Unicode lookups
+/// were most of the fingerprint's time on accented text.
+fn char_info(text: &str, i: usize) -> (bool, usize, Option<char>) {
+    let bytes = text.as_bytes();
+    if let (Some(&lead @ 0xc2..=0xdf), Some(&cont)) = (bytes.get(i), bytes.get(i + 1)) {
+        let cp = (u32::from(lead & 0x1f) << 6) | u32::from(cont & 0x3f);
+        if let Some(&(alnum, lower)) = two_byte_table().get(cp as usize - 0x80) {
+            return (alnum, 2, lower);
+        }
+    }
+    match text.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) => (c.is_alphanumeric(), c.len_utf8(), simple_lower(c)),
+        None => (false, 1, None),
+    }
+}
+
+/// The lowercase of `c` when it is one character that does not depend on
+/// the neighbours (`str::to_lowercase` turns a word-final `Σ` into `ς`).
+fn simple_lower(c: char) -> Option<char> {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if c != 'Σ' => Some(l),
+        _ => None,
+    }
+}
+
+/// [`char_info`]'s answers for U+0080 to U+07FF.
+fn two_byte_table() -> &'static [(bool, Option<char>)] {
+    static TABLE: std::sync::OnceLock<Vec<(bool, Option<char>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80..0x800u32)
+            .map(|cp| match char::from_u32(cp) {
+                Some(c) => (c.is_alphanumeric(), simple_lower(c)),
+                None => (false, None),
+            })
+            .collect()
+    })
 }
 
 /// Similarity of two texts' fingerprints in [0, 1]: the share of equal
@@ -257,7 +363,12 @@ mod tests {
             "  ..leading and trailing separators,, with 123 numbers and MiXeD CaSe words!! "
                 .repeat(3),
             "İstanbul ΟΔΟΣ straße ǅemal ﬁnance café naïve résumé Ärger Öl Übel ß ".repeat(2),
+            "ΣΊΣΥΦΟΣ Σ σΣ ΣΑΣ Ⱥȿ ǈ ǋ Ωmega ÀÉÎÕÜ×÷ ØÞ Ĳsselmeer ՁԱՅՆ שָׁלוֹם مرحبا ߊߋ 𝔘𝔫𝔦 ①② Ⅻ"
+                .repeat(3),
             "one two three four five six seven".into(),
+            (0..3000)
+                .map(|i| format!("w{} ", i % 97 * i % 13))
+                .collect(),
             String::new(),
         ];
         for t in &texts {

@@ -139,10 +139,13 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
     progress.start(listing.files(), listing.bytes());
     let (items, findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
     progress.checking();
-    Ok(report::finish(
-        &report::Setup::new(config),
-        report::DiskCounts::of(&listing),
-        items,
-        findings,
-    ))
+    // The checks run side by side on the scan's own threads (`--jobs`).
+    Ok(pool.install(|| {
+        report::finish(
+            &report::Setup::new(config),
+            report::DiskCounts::of(&listing),
+            items,
+            findings,
+        )
+    }))
 }

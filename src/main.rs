@@ -407,6 +407,20 @@ impl Progress for Bar {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `--jobs` bounds every parallel step, the report's serialisation too
+    // (it runs on rayon's global pool, outside the scan's own).
+    let jobs = match &cli.command {
+        Command::Scan(a) => a.jobs,
+        Command::Manifest(a) => a.dump.jobs,
+        Command::Verify(a) => a.dump.jobs,
+        _ => None,
+    };
+    if let Some(n) = jobs {
+        // Fails only when a global pool exists already; nothing to do then.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     match cli.command {
         Command::Meta(args) => meta(&args),
         Command::Explain(args) => explain(&args),

@@ -347,12 +347,79 @@ fn build(setup: &Setup, disk: DiskCounts, corpus: Corpus, mut findings: Vec<Find
     }
 }
 
+/// `value` pretty-printed, each line after the first indented by `indent`.
+fn pretty<T: Serialize>(value: &T, indent: &[u8]) -> std::io::Result<Vec<u8>> {
+    let raw = serde_json::to_vec_pretty(value)?;
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 8);
+    for (i, line) in raw.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(indent);
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
+/// One top-level member of the report object, as serde_json's pretty
+/// printer writes it.
+fn field<T: Serialize>(w: &mut impl std::io::Write, name: &str, value: &T) -> std::io::Result<()> {
+    write!(w, "  \"{name}\": ")?;
+    w.write_all(&pretty(value, b"  ")?)?;
+    w.write_all(b",\n")
+}
+
+/// A top-level array member, its elements serialised in parallel in
+/// batches and written in order.
+fn array<T: Serialize + Sync>(
+    w: &mut impl std::io::Write,
+    name: &str,
+    values: &[T],
+    last: bool,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    write!(w, "  \"{name}\": ")?;
+    if values.is_empty() {
+        w.write_all(b"[]")?;
+    } else {
+        w.write_all(b"[\n")?;
+        for (b, batch) in values.chunks(4096).enumerate() {
+            let texts: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|v| pretty(v, b"    "))
+                .collect::<std::io::Result<_>>()?;
+            for (i, t) in texts.iter().enumerate() {
+                if b > 0 || i > 0 {
+                    w.write_all(b",\n")?;
+                }
+                w.write_all(b"    ")?;
+                w.write_all(t)?;
+            }
+        }
+        w.write_all(b"\n  ]")?;
+    }
+    w.write_all(if last { b"\n" } else { b",\n" })
+}
+
 impl Report {
     /// Writes the report as pretty-printed JSON, ending with a newline,
-    /// straight to `w`: the text of a big report is never held whole.
+    /// straight to `w`: the same bytes as [`Report::to_json`], but items and
+    /// findings are serialised in parallel (on the current rayon pool) and
+    /// the text of a big report is never held whole. Each element is
+    /// pretty-printed on its own and indented to its depth; JSON strings
+    /// hold no raw line break, so indenting after each one is exact.
     pub fn write_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut w, self)?;
-        w.write_all(b"\n")?;
+        w.write_all(b"{\n")?;
+        field(&mut w, "schema_version", &self.schema_version)?;
+        field(&mut w, "tool", &self.tool)?;
+        field(&mut w, "options", &self.options)?;
+        field(&mut w, "inputs", &self.inputs)?;
+        field(&mut w, "summary", &self.summary)?;
+        field(&mut w, "ranking", &self.ranking)?;
+        array(&mut w, "items", &self.items, false)?;
+        field(&mut w, "duplicates", &self.duplicates)?;
+        array(&mut w, "findings", &self.findings, true)?;
+        w.write_all(b"}\n")?;
         w.flush()
     }
 

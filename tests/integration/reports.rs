@@ -601,3 +601,24 @@ print(json.dumps({
     }
     assert_eq!(v["columns"].as_array().unwrap().len(), 25);
 }
+
+#[test]
+fn streamed_json_is_byte_identical_to_serde_pretty_printing() {
+    // The streamed writer serialises items and findings in parallel and
+    // indents them itself; serde_json's own pretty printer is the oracle,
+    // on the samples' report, on one with hostile strings (quotes,
+    // backslashes, line breaks in a message), and on an empty one.
+    let mut hostile = hostile_report();
+    hostile.findings[0].message = "line one\nline two\r\n\t\"quoted\" \\ end".into();
+    let mut empty = outputs().report.clone();
+    empty.items.clear();
+    empty.findings.clear();
+    empty.ranking.clear();
+    for report in [&outputs().report, &hostile, &empty] {
+        let mut streamed = Vec::new();
+        report.write_json(&mut streamed).unwrap();
+        let expected = format!("{}\n", serde_json::to_string_pretty(report).unwrap());
+        assert_eq!(String::from_utf8(streamed).unwrap(), expected);
+    }
+    assert!(outputs().report.items.len() > 50);
+}

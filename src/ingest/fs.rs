@@ -230,9 +230,12 @@ pub(crate) fn read_all(
     listing: &Listing,
     progress: &dyn Progress,
 ) -> (Vec<Item>, Vec<Finding>) {
-    let mut items = Vec::new();
-    let mut findings = Vec::new();
-    for (_, i, f) in read_some(config, listing, &|_| true, progress) {
+    let per_file = read_some(config, listing, &|_| true, progress);
+    // Sized once: growing by doubling held up to three copies of the
+    // item table at the moment of a reallocation.
+    let mut items = Vec::with_capacity(per_file.iter().map(|r| r.1.len()).sum());
+    let mut findings = Vec::with_capacity(per_file.iter().map(|r| r.2.len()).sum());
+    for (_, i, f) in per_file {
         items.extend(i);
         findings.extend(f);
     }

@@ -170,15 +170,16 @@ pub fn extract_stored(message: &[u8], keys: &KeyStore, body: dkim::Body) -> Emai
     ]
     .iter()
     .any(|h| parsed.first(h).is_some());
+    let simple = dkim::SimpleBody::new(parsed.body());
     facts.body_sha256 = if body == dkim::Body::NotKept {
         String::new()
     } else {
-        use sha2::Digest;
-        sha2::Sha256::digest(parsed.body())
+        simple
+            .sha256(parsed.body())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
     };
-    facts.dkim = dkim::verify_all(&parsed, keys, facts.arrival(), body);
+    facts.dkim = dkim::verify_all(&parsed, keys, facts.arrival(), body, &simple);
     facts
 }

@@ -136,18 +136,62 @@ pub enum Body {
     NotKept,
 }
 
+/// The body's SHA-256 up to its trailing empty lines, computed once per
+/// message: both the body hash of a `simple` DKIM signature (that prefix
+/// and one CRLF) and the message's `body_sha256` (that prefix and the
+/// trailing line ends) continue from it, so a signed body is hashed once,
+/// not twice.
+#[derive(Clone)]
+pub struct SimpleBody {
+    prefix: sha2::Sha256,
+    end: usize,
+}
+
+impl SimpleBody {
+    pub fn new(body: &[u8]) -> SimpleBody {
+        let end = simple_end(body);
+        let mut prefix = sha2::Sha256::new();
+        prefix.update(&body[..end]);
+        SimpleBody { prefix, end }
+    }
+
+    /// SHA-256 of the whole `body` (the one given to [`SimpleBody::new`]).
+    pub fn sha256(&self, body: &[u8]) -> Vec<u8> {
+        let mut h = self.prefix.clone();
+        h.update(&body[self.end.min(body.len())..]);
+        h.finalize().to_vec()
+    }
+
+    /// SHA-256 of the body canonicalised `simple`, whole (no `l=`).
+    fn simple_sha256(&self) -> Vec<u8> {
+        let mut h = self.prefix.clone();
+        h.update(b"\r\n");
+        h.finalize().to_vec()
+    }
+}
+
+/// Where a body ends once its trailing CRLFs are dropped.
+fn simple_end(body: &[u8]) -> usize {
+    let mut end = body.len();
+    while end >= 2 && &body[end - 2..end] == b"\r\n" {
+        end -= 2;
+    }
+    end
+}
+
 /// Verifies every DKIM-Signature of the message, top to bottom.
 pub fn verify_all(
     message: &Parsed,
     keys: &KeyStore,
     judged_at: Option<i64>,
     body: Body,
+    simple: &SimpleBody,
 ) -> Vec<Signature> {
     let sigs: Vec<Field<'_>> = message.all("DKIM-Signature").collect();
     let mut out: Vec<Signature> = sigs
         .iter()
         .take(MAX_SIGNATURES)
-        .map(|f| verify_one(message, f, keys, judged_at, body))
+        .map(|f| verify_one(message, f, keys, judged_at, body, simple))
         .collect();
     if sigs.len() > MAX_SIGNATURES {
         // One entry stands for the rest, so a hostile message cannot make
@@ -189,9 +233,10 @@ fn verify_one(
     keys: &KeyStore,
     judged_at: Option<i64>,
     body: Body,
+    simple: &SimpleBody,
 ) -> Signature {
     let mut out = blank(judged_at);
-    match check(message, field, keys, judged_at, body, &mut out) {
+    match check(message, field, keys, judged_at, body, simple, &mut out) {
         Ok(()) => {}
         Err((status, reason)) => {
             out.status = status;
@@ -213,6 +258,7 @@ fn check(
     keys: &KeyStore,
     now: Option<i64>,
     body_kept: Body,
+    simple: &SimpleBody,
     out: &mut Signature,
 ) -> Outcome {
     if message.malformed_lines > 0 {
@@ -343,17 +389,26 @@ fn check(
 
     // The body, which needs no key.
     let sha1 = algorithm == "rsa-sha1";
-    let body = canonical_body(message.body(), body_canon);
-    let signed_body = match out.body_length {
-        _ if body_kept == Body::NotKept => &body[..0],
-        Some(l) => {
-            let l = usize::try_from(l).unwrap_or(usize::MAX).min(body.len());
-            out.unsigned_body_bytes = Some((body.len() - l) as u64);
-            &body[..l]
-        }
-        None => &body[..],
+    let body_hash = if body_canon == Canon::Simple
+        && !sha1
+        && out.body_length.is_none()
+        && body_kept != Body::NotKept
+    {
+        // The common case, continued from the message's one body pass.
+        simple.simple_sha256()
+    } else {
+        let body = canonical_body(message.body(), body_canon);
+        let signed_body = match out.body_length {
+            _ if body_kept == Body::NotKept => &body[..0],
+            Some(l) => {
+                let l = usize::try_from(l).unwrap_or(usize::MAX).min(body.len());
+                out.unsigned_body_bytes = Some((body.len() - l) as u64);
+                &body[..l]
+            }
+            None => &body[..],
+        };
+        digest(sha1, &[signed_body])
     };
-    let body_hash = digest(sha1, &[signed_body]);
     let expected = b64(bh_tag);
     if body_kept == Body::AsSent && expected.as_deref() != Some(&body_hash[..]) {
         return Err((
@@ -715,10 +770,7 @@ fn canonical_body(body: &[u8], c: Canon) -> Vec<u8> {
         }
     };
     // Strip trailing CRLFs, keeping one; add one when the body lacks it.
-    let mut end = b.len();
-    while end >= 2 && &b[end - 2..end] == b"\r\n" {
-        end -= 2;
-    }
+    let end = simple_end(&b);
     if end == b.len() {
         b.extend_from_slice(b"\r\n");
     } else {
@@ -786,6 +838,30 @@ mod tests {
         assert_eq!(canonical_body(b"", Canon::Relaxed), b"");
         assert_eq!(canonical_body(b"\r\n\r\n", Canon::Simple), b"\r\n");
         assert_eq!(canonical_body(b"abc", Canon::Simple), b"abc\r\n");
+    }
+
+    #[test]
+    fn the_shared_body_pass_gives_both_hashes() {
+        use sha2::Digest;
+        for body in [
+            &b""[..],
+            b"\r\n",
+            b"\r\n\r\n",
+            b"abc",
+            b"abc\r\n",
+            b"abc\r\n\r\n\r\n",
+            b" a \r\n\r\nb\t\r\n\r\n",
+            b"\r\nx",
+            b"x\r",
+        ] {
+            let simple = SimpleBody::new(body);
+            assert_eq!(
+                simple.simple_sha256(),
+                digest(false, &[&canonical_body(body, Canon::Simple)]),
+                "{body:?}"
+            );
+            assert_eq!(simple.sha256(body), sha2::Sha256::digest(body).to_vec());
+        }
     }
 
     #[test]

@@ -4,14 +4,13 @@
 //! These types are the report contract (see `docs/report-format.md`); every
 //! later stage reads them and none of them re-reads bytes from the dump.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Free-form, format-specific observations about an item, in stable key order.
-pub type Metadata = BTreeMap<String, Value>;
+mod metadata;
+pub use metadata::Metadata;
 
 /// How an item is carried in the dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -515,7 +515,7 @@ fn record(s: &Section, prefix: &str, name_of: fn(u32) -> Option<&'static str>, r
             None => format!("{prefix}:pid{id}"),
         };
         if let Some(v) = p.to_json() {
-            raw.entry(key).or_insert(v);
+            raw.insert_if_absent(key, v);
         }
     }
     if let Some(cp) = s.codepage {
@@ -677,7 +677,7 @@ fn custom(s: &Section, raw: &mut Metadata) {
             None => format!("custom:pid{id}"),
         };
         if let Some(v) = p.to_json() {
-            raw.entry(key).or_insert(v);
+            raw.insert_if_absent(key, v);
         }
     }
 }

@@ -708,7 +708,7 @@ impl<'l> Walker<'l> {
                     stop: None,
                 }
             }
-            MemberContent::Reader(r) => self.read_member(r, m.compressed_size),
+            MemberContent::Reader(r) => self.read_member(r, m.compressed_size, m.declared_size),
             MemberContent::Unreadable(why) => {
                 item.size = m.declared_size.unwrap_or(0);
                 item.error = Some(why.clone());
@@ -844,11 +844,25 @@ impl<'l> Walker<'l> {
 
     /// Reads a member's stream to its end (or to a limit), hashing as it goes
     /// and keeping the bytes when they fit the parse limit.
-    fn read_member(&mut self, r: &mut dyn Read, compressed: Option<u64>) -> ReadOutcome {
+    fn read_member(
+        &mut self,
+        r: &mut dyn Read,
+        compressed: Option<u64>,
+        declared: Option<u64>,
+    ) -> ReadOutcome {
         let l = self.limits;
         let mut d = Digester::new();
         let mut head = Vec::new();
-        let mut body = Some(Vec::new());
+        // The container's declared size (at most the parse limit) reserves
+        // the buffer once: growing by doubling copied it and left the old
+        // half with the allocator. Reserving only claims address space; a
+        // false declaration costs nothing more, and the bytes decide as
+        // before whether the member is kept.
+        let mut body = Vec::new();
+        if let Some(n) = declared {
+            let _ = body.try_reserve_exact(n.min(l.max_parse_bytes) as usize);
+        }
+        let mut body = Some(body);
         // The thread's read buffer, taken (a fresh zeroed buffer per member
         // was a tenth of a gigabyte of memset on the benchmark dump); put
         // back below.

@@ -45,9 +45,6 @@ impl Digester {
             self.b3.update(data);
             return;
         }
-        if self.pending.capacity() == 0 {
-            self.pending.reserve_exact(B3_BATCH);
-        }
         let mut data = data;
         while !data.is_empty() {
             let take = (B3_BATCH - self.pending.len()).min(data.len());
@@ -80,11 +77,13 @@ impl Digester {
     }
 }
 
-/// Both digests of a byte slice.
+/// Both digests of a byte slice (each hash takes it whole).
 pub fn digest_bytes(data: &[u8]) -> Digests {
-    let mut d = Digester::new();
-    d.update(data);
-    d.finish()
+    Digests {
+        sha256: to_hex(&Sha256::digest(data)),
+        blake3: blake3::hash(data).to_hex().to_string(),
+        size: data.len() as u64,
+    }
 }
 
 fn to_hex(bytes: &[u8]) -> String {

@@ -10,7 +10,7 @@ use std::io::Cursor;
 use serde_json::Value;
 
 use super::time::{DocTime, from_dos, parse_iso};
-use super::xml::{TextTags, all_text, parse, text_of, zip_part, zip_part_text};
+use super::xml::{PartText, TextTags, all_text, parse, text_of, zip_part, zip_part_text};
 use super::{DocumentFacts, Extracted, OoxmlFacts, Reader, nonempty};
 
 pub struct Ooxml;
@@ -248,7 +248,11 @@ fn visible_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
         }
         // w:t (Word), t (Excel strings), a:t (DrawingML); w:p / a:p end a
         // paragraph.
-        read += zip_part_text(zip, &name, &tags, &mut out, TEXT_CAP);
+        let (ended, bytes) = zip_part_text(zip, &name, &tags, &mut out, TEXT_CAP);
+        read += bytes;
+        if ended == PartText::Capped {
+            break;
+        }
     }
     out
 }

@@ -174,12 +174,8 @@ pub fn extract_stored(message: &[u8], keys: &KeyStore, body: dkim::Body) -> Emai
     facts.body_sha256 = if body == dkim::Body::NotKept {
         String::new()
     } else {
-        simple
-            .sha256(parsed.body())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        simple.sha256().iter().map(|b| format!("{b:02x}")).collect()
     };
-    facts.dkim = dkim::verify_all(&parsed, keys, facts.arrival(), body, &simple);
+    facts.dkim = dkim::verify_all_sharing(&parsed, keys, facts.arrival(), body, &simple);
     facts
 }

@@ -31,8 +31,9 @@ pub const TRIES: u32 = 2;
 pub struct Live {
     server: SocketAddr,
     answers: Mutex<BTreeMap<String, Record>>,
-    /// Held while a question is out: two workers wanting one key ask once.
-    asking: Mutex<()>,
+    /// One lock per name, held while its question is out: two workers
+    /// wanting one key ask once, and different keys are asked side by side.
+    asking: Mutex<BTreeMap<String, std::sync::Arc<Mutex<()>>>>,
 }
 
 impl Live {
@@ -40,7 +41,7 @@ impl Live {
         Live {
             server,
             answers: Mutex::new(BTreeMap::new()),
-            asking: Mutex::new(()),
+            asking: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -59,9 +60,16 @@ impl Live {
         if let Some(r) = self.lock().get(name) {
             return r.clone();
         }
-        // One question at a time (keys are few; messages many): whoever
-        // waited finds the answer the other worker got.
-        let _asking = self.asking.lock().unwrap_or_else(|e| e.into_inner());
+        // One question per name at a time: whoever waited finds the answer
+        // the other worker got.
+        let gate = self
+            .asking
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(name.to_string())
+            .or_default()
+            .clone();
+        let _asking = gate.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(r) = self.lock().get(name) {
             return r.clone();
         }

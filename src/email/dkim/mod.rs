@@ -136,35 +136,45 @@ pub enum Body {
     NotKept,
 }
 
-/// The body's SHA-256 up to its trailing empty lines, computed once per
-/// message: both the body hash of a `simple` DKIM signature (that prefix
-/// and one CRLF) and the message's `body_sha256` (that prefix and the
-/// trailing line ends) continue from it, so a signed body is hashed once,
-/// not twice.
-#[derive(Clone)]
-pub struct SimpleBody {
-    prefix: sha2::Sha256,
-    end: usize,
+/// The body's SHA-256 up to its trailing empty lines, computed at most once
+/// per message and only when asked: both the body hash of a `simple` DKIM
+/// signature (that prefix and one CRLF) and the message's `body_sha256`
+/// (that prefix and the trailing line ends) continue from it, so a signed
+/// body is hashed once, not twice. It holds the body it hashes, so it
+/// cannot be paired with another message's.
+pub(crate) struct SimpleBody<'a> {
+    body: &'a [u8],
+    prefix: std::cell::OnceCell<(sha2::Sha256, usize)>,
 }
 
-impl SimpleBody {
-    pub fn new(body: &[u8]) -> SimpleBody {
-        let end = simple_end(body);
-        let mut prefix = sha2::Sha256::new();
-        prefix.update(&body[..end]);
-        SimpleBody { prefix, end }
+impl<'a> SimpleBody<'a> {
+    pub fn new(body: &'a [u8]) -> SimpleBody<'a> {
+        SimpleBody {
+            body,
+            prefix: std::cell::OnceCell::new(),
+        }
     }
 
-    /// SHA-256 of the whole `body` (the one given to [`SimpleBody::new`]).
-    pub fn sha256(&self, body: &[u8]) -> Vec<u8> {
-        let mut h = self.prefix.clone();
-        h.update(&body[self.end.min(body.len())..]);
+    fn prefix(&self) -> &(sha2::Sha256, usize) {
+        self.prefix.get_or_init(|| {
+            let end = simple_end(self.body);
+            let mut h = sha2::Sha256::new();
+            h.update(&self.body[..end]);
+            (h, end)
+        })
+    }
+
+    /// SHA-256 of the whole body.
+    pub fn sha256(&self) -> Vec<u8> {
+        let (prefix, end) = self.prefix();
+        let mut h = prefix.clone();
+        h.update(&self.body[*end..]);
         h.finalize().to_vec()
     }
 
     /// SHA-256 of the body canonicalised `simple`, whole (no `l=`).
     fn simple_sha256(&self) -> Vec<u8> {
-        let mut h = self.prefix.clone();
+        let mut h = self.prefix().0.clone();
         h.update(b"\r\n");
         h.finalize().to_vec()
     }
@@ -185,7 +195,23 @@ pub fn verify_all(
     keys: &KeyStore,
     judged_at: Option<i64>,
     body: Body,
-    simple: &SimpleBody,
+) -> Vec<Signature> {
+    verify_all_sharing(
+        message,
+        keys,
+        judged_at,
+        body,
+        &SimpleBody::new(message.body()),
+    )
+}
+
+/// [`verify_all`] continuing from the message's body hash where it can.
+pub(crate) fn verify_all_sharing(
+    message: &Parsed,
+    keys: &KeyStore,
+    judged_at: Option<i64>,
+    body: Body,
+    simple: &SimpleBody<'_>,
 ) -> Vec<Signature> {
     let sigs: Vec<Field<'_>> = message.all("DKIM-Signature").collect();
     let mut out: Vec<Signature> = sigs
@@ -233,7 +259,7 @@ fn verify_one(
     keys: &KeyStore,
     judged_at: Option<i64>,
     body: Body,
-    simple: &SimpleBody,
+    simple: &SimpleBody<'_>,
 ) -> Signature {
     let mut out = blank(judged_at);
     match check(message, field, keys, judged_at, body, simple, &mut out) {
@@ -258,7 +284,7 @@ fn check(
     keys: &KeyStore,
     now: Option<i64>,
     body_kept: Body,
-    simple: &SimpleBody,
+    simple: &SimpleBody<'_>,
     out: &mut Signature,
 ) -> Outcome {
     if message.malformed_lines > 0 {
@@ -860,7 +886,7 @@ mod tests {
                 digest(false, &[&canonical_body(body, Canon::Simple)]),
                 "{body:?}"
             );
-            assert_eq!(simple.sha256(body), sha2::Sha256::digest(body).to_vec());
+            assert_eq!(simple.sha256(), sha2::Sha256::digest(body).to_vec());
         }
     }
 

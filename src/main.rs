@@ -879,17 +879,16 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     Ok(out)
 }
 
-/// Writes a report to `path`, never into the evidence: a path inside a
-/// scanned root is refused, and the bytes go to a new temporary file that
-/// is then renamed over `path`, so an existing file there (a hard link to
-/// evidence, say) is replaced, never written through.
+/// Writes `data` to `path` as [`write_report_with`] does.
 fn write_report(path: &Path, roots: &[PathBuf], data: &[u8]) -> anyhow::Result<()> {
     write_report_with(path, roots, |w| w.write_all(data))
 }
 
-/// Writes an output through a temporary file beside it and a rename, so a
-/// failed or interrupted write never leaves half a report, and a hard link
-/// to evidence is replaced, not written through. `body` streams the content.
+/// Writes an output to `path`, never into the evidence: a path inside a
+/// scanned root is refused, and `body` streams the content into a new
+/// temporary file beside it that is then renamed over `path`, so a failed
+/// write never leaves half a report and an existing file there (a hard link
+/// to evidence, say) is replaced, never written through.
 fn write_report_with(
     path: &Path,
     roots: &[PathBuf],

@@ -74,18 +74,7 @@ pub fn split(message: &[u8]) -> Parsed {
     let mut malformed_lines = 0;
     let mut in_header = true;
     let mut body_start = None;
-    // Lines found with memchr; the last is what follows the last LF.
-    let mut from = 0;
-    let ends = memchr::memchr_iter(b'\n', message)
-        .map(Some)
-        .chain(std::iter::once(None));
-    for end in ends {
-        let (line, last) = match end {
-            Some(e) => (&message[from..e], false),
-            None => (&message[from..], true),
-        };
-        from = end.map_or(from, |e| e + 1);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    for (line, last) in lines(message) {
         let start = text.len();
         text.extend_from_slice(line);
         if !last {
@@ -123,6 +112,24 @@ pub fn split(message: &[u8]) -> Parsed {
         body_start,
         malformed_lines,
     }
+}
+
+/// The lines of `data`, split at LF (found with memchr) with a CR before it
+/// dropped, each with whether it is the last: what follows the last LF,
+/// possibly empty, as `split(|b| b == b'\n')` gives it.
+pub(crate) fn lines(data: &[u8]) -> impl Iterator<Item = (&[u8], bool)> {
+    let mut from = 0;
+    memchr::memchr_iter(b'\n', data)
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let (line, last) = match end {
+                Some(e) => (&data[from..e], false),
+                None => (&data[from..], true),
+            };
+            from = end.map_or(from, |e| e + 1);
+            (line.strip_suffix(b"\r").unwrap_or(line), last)
+        })
 }
 
 /// Removes folding line breaks (CRLF or LF before whitespace) and trims.

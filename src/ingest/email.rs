@@ -278,11 +278,8 @@ pub(crate) fn decode_base64_lenient(data: &[u8]) -> (Vec<u8>, Option<String>) {
 fn decode_base64_clean(data: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     let mut joined = Vec::with_capacity(data.len());
-    let mut from = 0;
-    for end in memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len())) {
-        let line = &data[from..end];
-        joined.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
-        from = end + 1;
+    for (line, _) in crate::email::header::lines(data) {
+        joined.extend_from_slice(line);
     }
     while joined.last().is_some_and(|b| b.is_ascii_whitespace()) {
         joined.pop();

@@ -423,13 +423,14 @@ impl Report {
         w.flush()
     }
 
-    /// The report as pretty-printed JSON, ending with a newline.
+    /// The report as pretty-printed JSON, ending with a newline: what
+    /// [`Report::write_json`] writes, in memory.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+        let mut out = Vec::new();
+        match self.write_json(&mut out) {
+            Ok(()) => String::from_utf8_lossy(&out).into_owned(),
             // Serialising plain data cannot fail; say so loudly if it ever does.
-            format!("{{\"error\": \"report serialisation failed: {e}\"}}")
-        });
-        s.push('\n');
-        s
+            Err(e) => format!("{{\"error\": \"report serialisation failed: {e}\"}}\n"),
+        }
     }
 }

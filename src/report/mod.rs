@@ -8,7 +8,7 @@ pub mod sarif;
 pub mod score;
 pub mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -259,28 +259,24 @@ pub(crate) fn finish(
     build(setup, disk, corpus, findings)
 }
 
-fn build(setup: &Setup, disk: DiskCounts, corpus: Corpus, mut findings: Vec<Finding>) -> Report {
+fn build(setup: &Setup, disk: DiskCounts, corpus: Corpus, findings: Vec<Finding>) -> Report {
     let duplicates = corpus.duplicates();
-    let items = corpus.items;
     // Findings follow the item order of the item they are about.
-    let order: HashMap<&str, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.path.as_str(), i))
-        .collect();
     let rank = |f: &Finding| {
         f.paths
             .first()
-            .and_then(|p| order.get(p.as_str()).copied())
+            .and_then(|p| corpus.index_of(p))
             .unwrap_or(usize::MAX)
     };
-    findings.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
+    let mut ranked: Vec<(usize, Finding)> = findings.into_iter().map(|f| (rank(&f), f)).collect();
+    ranked.sort_by(|(ra, a), (rb, b)| {
+        ra.cmp(rb)
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.id.cmp(&b.id))
     });
+    let mut findings: Vec<Finding> = ranked.into_iter().map(|(_, f)| f).collect();
     findings.dedup_by(|a, b| a.id == b.id);
+    let items = corpus.items;
 
     let mut summary = Summary {
         items: items.len() as u64,

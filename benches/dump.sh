@@ -13,7 +13,7 @@
 # kept in WORKDIR. Nothing is dropped from the page cache (no root tricks):
 # an untimed leakcheck run first reads every file, so every timed run reads
 # from a warm cache, the same for every tool. Each round times, one after the
-# other: leakcheck scan, sha256sum and b3sum over every file (one process
+# other: leakcheck scan, leakcheck manifest, sha256sum and b3sum over every file (one process
 # through xargs, and sha256sum again with one process per core), hashdeep
 # (SHA-256 only). exiftool runs once, on the dump's loose documents folder,
 # with leakcheck on the same folder for the ratio. Wall time is measured
@@ -244,9 +244,14 @@ have hashdeep || missing hashdeep "apt-get install hashdeep"
 [[ -n $B3SUM ]] || missing b3sum "cargo install b3sum"
 have sha256sum || missing sha256sum "apt-get install coreutils"
 
+# `manifest` hashes the same items as `scan` (the nightly re-check of an
+# archive), without the facts and checks; its lists go outside the dump.
+MANIFEST_DIR=$WORKDIR/manifest-$SIZE-seed$SEED
+
 for ((r = 1; r <= ROUNDS; r++)); do
     echo "round $r of $ROUNDS"
     run leakcheck dump "$DUMP_BYTES" "$ITEMS" "$r" "$LEAKCHECK" scan "$DUMP" --json --quiet
+    run "leakcheck manifest" dump "$DUMP_BYTES" "$ITEMS" "$r" "$LEAKCHECK" manifest "$DUMP" --out "$MANIFEST_DIR" --quiet
     if have sha256sum; then
         run sha256sum dump "$DUMP_BYTES" "$DUMP_FILES" "$r" bash -c "$SHA_XARGS" _ "$DUMP"
         run "sha256sum -P$NPROC" dump "$DUMP_BYTES" "$DUMP_FILES" "$r" bash -c "$SHA_PARALLEL" _ "$DUMP" "$NPROC"
@@ -301,6 +306,8 @@ ratio leakcheck sha256sum
 ratio leakcheck "sha256sum -P$NPROC"
 ratio leakcheck b3sum
 ratio leakcheck hashdeep
+ratio "leakcheck manifest" sha256sum
+ratio "leakcheck manifest" hashdeep
 if [[ -n ${MBS["exiftool (documents/)"]:-} ]]; then
     printf '  %-44s %6.2f×\n' "leakcheck / exiftool throughput (documents/)" \
         "$(awk -v a="${MBS["leakcheck (documents/)"]}" -v b="${MBS["exiftool (documents/)"]}" 'BEGIN {print a / b}')"

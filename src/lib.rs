@@ -86,7 +86,11 @@ pub(crate) fn pool(config: &Config) -> Result<rayon::ThreadPool, Error> {
 }
 
 /// Reads and hashes every item under the roots, inner ones included,
-/// without the corpus-level checks: what manifests and `verify` need.
+/// without the corpus-level checks: what manifests and `verify` need. The
+/// items are those of a [`scan`], with the same paths, kinds, sizes and
+/// digests, but without the facts only the checks read (email headers and
+/// DKIM verdicts, document metadata, text and fingerprints): reading those
+/// costs about as much again as the hashing.
 pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, Error> {
     if config.roots.is_empty() {
         return Err(Error::Usage(
@@ -96,7 +100,8 @@ pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, 
     let pool = pool(config)?;
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
-    let (items, _) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    let (items, _) = pool
+        .install(|| ingest::fs::read_all(config, &listing, ingest::Reading::Inventory, progress));
     Ok(items)
 }
 
@@ -107,7 +112,7 @@ pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, 
 /// targets in `fuzz/`; not a stable API.
 #[doc(hidden)]
 pub fn read_bytes(name: &str, bytes: &[u8], config: &Config) -> (Vec<Item>, Vec<Finding>) {
-    let mut walker = ingest::Walker::new(config);
+    let mut walker = ingest::Walker::new(config, ingest::Reading::Everything);
     walker.bytes(name.to_string(), bytes);
     (walker.items, walker.findings)
 }
@@ -137,7 +142,8 @@ pub fn scan(config: &Config, progress: &dyn Progress) -> Result<Report, Error> {
     let pool = pool(config)?;
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
-    let (items, findings) = pool.install(|| ingest::fs::read_all(config, &listing, progress));
+    let (items, findings) = pool
+        .install(|| ingest::fs::read_all(config, &listing, ingest::Reading::Everything, progress));
     progress.checking();
     // The checks run side by side on the scan's own threads (`--jobs`).
     Ok(pool.install(|| {

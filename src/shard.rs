@@ -91,7 +91,15 @@ pub fn scan_shard(
     let select = move |p: &str| shard.owns(p);
     let (files, bytes) = listing.selected(&select);
     progress.start(files, bytes);
-    let units = pool.install(|| ingest::fs::read_some(config, &listing, &select, progress));
+    let units = pool.install(|| {
+        ingest::fs::read_some(
+            config,
+            &listing,
+            &select,
+            ingest::Reading::Everything,
+            progress,
+        )
+    });
     Ok(Partial {
         partial_version: PARTIAL_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),

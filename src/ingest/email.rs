@@ -48,8 +48,10 @@ impl Format for Email {
         } else {
             Cow::Borrowed(data)
         };
-        let facts = crate::email::extract(&data, sink.dkim_keys());
-        sink.email_facts(facts);
+        if sink.reads_facts() {
+            let facts = crate::email::extract(&data, sink.dkim_keys());
+            sink.email_facts(facts);
+        }
         // mailparse spends a few hundred bytes on every part however small,
         // so a message of millions of tiny parts would take some 40 times
         // its size in memory: only the first parts are parsed, up to twice

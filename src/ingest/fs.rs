@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use walkdir::WalkDir;
 
-use super::Walker;
+use super::{Reading, Walker};
 use crate::config::Config;
 use crate::item::{Finding, Item, ItemKind, Severity, escape_segment_bytes};
 use crate::{Error, Progress};
@@ -228,9 +228,10 @@ pub(crate) fn list(config: &Config) -> Result<Listing, Error> {
 pub(crate) fn read_all(
     config: &Config,
     listing: &Listing,
+    reading: Reading,
     progress: &dyn Progress,
 ) -> (Vec<Item>, Vec<Finding>) {
-    let per_file = read_some(config, listing, &|_| true, progress);
+    let per_file = read_some(config, listing, &|_| true, reading, progress);
     // Sized once: growing by doubling held up to three copies of the
     // item table at the moment of a reallocation.
     let mut items = Vec::with_capacity(per_file.iter().map(|r| r.1.len()).sum());
@@ -249,6 +250,7 @@ pub(crate) fn read_some(
     config: &Config,
     listing: &Listing,
     select: &(dyn Fn(&str) -> bool + Sync),
+    reading: Reading,
     progress: &dyn Progress,
 ) -> Vec<(usize, Vec<Item>, Vec<Finding>)> {
     // Largest files first, one task each: a few big mboxes or archives at
@@ -267,7 +269,7 @@ pub(crate) fn read_some(
         .with_max_len(1)
         .map(|n| {
             let e = &listing.entries[n];
-            let r = read_entry(config, e);
+            let r = read_entry(config, e, reading);
             let errors = r.0.iter().filter(|i| i.error.is_some()).count();
             progress.file_done(size(e), r.0.len() as u64, errors as u64);
             (n, r.0, r.1)
@@ -288,15 +290,15 @@ impl Entry {
     }
 }
 
-fn read_entry(config: &Config, entry: &Entry) -> (Vec<Item>, Vec<Finding>) {
-    let mut w = Walker::new(config);
+fn read_entry(config: &Config, entry: &Entry, reading: Reading) -> (Vec<Item>, Vec<Finding>) {
+    let mut w = Walker::new(config, reading);
     match entry {
         Entry::File { path, abs, .. } => {
             let r = catch_unwind(AssertUnwindSafe(|| w.file(path.clone(), None, abs)));
             if let Err(panic) = r {
                 // A backstop: a parser bug must cost one file, not the scan.
                 let what = super::panic_text(&*panic);
-                let mut w2 = Walker::new(config);
+                let mut w2 = Walker::new(config, reading);
                 w2.items = std::mem::take(&mut w.items);
                 w2.findings = std::mem::take(&mut w.findings);
                 w = w2;

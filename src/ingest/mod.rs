@@ -303,6 +303,12 @@ impl Sink<'_, '_> {
             .insert(key.to_string(), value.into());
     }
 
+    /// Whether this read takes in the facts of emails and documents
+    /// (see [`Reading`]); when not, a format skips reading them.
+    pub fn reads_facts(&self) -> bool {
+        self.walker.reading == Reading::Everything
+    }
+
     /// Records what the container, an email, says about itself.
     pub fn email_facts(&mut self, facts: crate::email::EmailFacts) {
         self.walker.items[self.parent_index].email = Some(Box::new(facts));
@@ -365,8 +371,23 @@ thread_local! {
 }
 
 /// Walks one file on disk and everything inside it.
+/// How much of each item a read takes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Everything the checks use: each email's header facts and DKIM
+    /// verdicts, each document's metadata, text and fingerprints.
+    Everything,
+    /// What a manifest holds and `verify` compares: every item, inner ones
+    /// included, with its kind, size and digests. Containers are still
+    /// opened to the same depth, under the same limits, so the items are
+    /// the same as a scan's; only the facts no manifest needs are skipped
+    /// (they cost as much as the hashing).
+    Inventory,
+}
+
 pub(crate) struct Walker<'l> {
     limits: &'l Limits,
+    reading: Reading,
     keys: &'l crate::email::KeyStore,
     pub items: Vec<Item>,
     pub findings: Vec<Finding>,
@@ -376,9 +397,10 @@ pub(crate) struct Walker<'l> {
 }
 
 impl<'l> Walker<'l> {
-    pub fn new(config: &'l crate::Config) -> Walker<'l> {
+    pub fn new(config: &'l crate::Config, reading: Reading) -> Walker<'l> {
         Walker {
             limits: &config.limits,
+            reading,
             keys: &config.dkim_keys,
             items: Vec::new(),
             findings: Vec::new(),
@@ -549,6 +571,9 @@ impl<'l> Walker<'l> {
     /// Reads the metadata of the document item at `index`, whose content is
     /// `bytes` when it fit the parse limit.
     fn document(&mut self, index: usize, bytes: Option<&[u8]>) {
+        if self.reading == Reading::Inventory {
+            return;
+        }
         let Some(bytes) = bytes else {
             self.parse_limit(index, "document", "its metadata was not read");
             return;

@@ -58,8 +58,10 @@ impl Format for Stored<'_> {
     }
 
     fn list(&self, _content: &Content<'_>, sink: &mut Sink<'_, '_>) -> Result<(), String> {
-        let facts = outlook::facts(self.message, sink.dkim_keys(), self.format);
-        sink.email_facts(facts);
+        if sink.reads_facts() {
+            let facts = outlook::facts(self.message, sink.dkim_keys(), self.format);
+            sink.email_facts(facts);
+        }
         attachments(self.message, self.format, sink);
         Ok(())
     }

@@ -431,3 +431,45 @@ fn plain_lists_as_people_make_them() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("32 hex digits"));
 }
+
+/// What `inventory` (manifest, verify) keeps of a scan: the very same
+/// items, in the same order, without the facts only the checks read.
+fn inventory_matches_scan(root: &Path) {
+    let config = leakcheck::Config {
+        roots: vec![root.to_path_buf()],
+        ..Default::default()
+    };
+    let inventory = leakcheck::inventory(&config, &leakcheck::NoProgress).expect("inventory");
+    let scan = leakcheck::scan(&config, &leakcheck::NoProgress).expect("scan");
+    assert_eq!(inventory.len(), scan.items.len());
+    for (i, s) in inventory.iter().zip(&scan.items) {
+        let mut s = s.clone();
+        s.email = None;
+        s.document = None;
+        assert_eq!(i, &s, "{}", s.path);
+    }
+    // The facts were read by the scan and skipped by the inventory.
+    assert!(scan.items.iter().any(|i| i.email.is_some()));
+    assert!(scan.items.iter().any(|i| i.document.is_some()));
+    assert!(
+        inventory
+            .iter()
+            .all(|i| i.email.is_none() && i.document.is_none())
+    );
+    // So the manifest entries are the same.
+    assert_eq!(
+        leakcheck::manifest::entries(&inventory),
+        leakcheck::manifest::entries(&scan.items)
+    );
+}
+
+#[test]
+fn inventory_lists_a_scans_items_without_their_facts() {
+    inventory_matches_scan(&samples());
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn inventory_lists_a_scans_items_without_their_facts_on_the_corpus() {
+    inventory_matches_scan(&shared_corpus());
+}

@@ -1,6 +1,7 @@
 //! Small helpers over `roxmltree` (already used for `[Content_Types].xml`):
 //! a read-only DOM with no DTD expansion, so an entity bomb is a parse
-//! error, not a hang.
+//! error, not a hang; and the visible text of big parts, pulled with
+//! `quick-xml` (see [`part_text`]).
 
 use std::io::{Read, Seek};
 
@@ -48,7 +49,7 @@ pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {
 /// otherwise build a tree of tens of millions of nodes.
 pub const MAX_NODES: u32 = 4_000_000;
 
-/// Which elements hold the text [`stream_text`] collects.
+/// Which elements hold the text [`part_text`] collects.
 pub struct TextTags<'a> {
     /// Elements whose text is visible text (local names, any namespace).
     pub text: &'a [&'a str],
@@ -71,49 +72,92 @@ pub enum PartText {
     Refused,
 }
 
-/// Appends the text of the `tags.text` elements of one XML part to `out`,
-/// streaming: each text element's text is followed by a space, and a
-/// `tags.line` element starts a new line. A part adds all its text or none
-/// (see [`PartText`]), except that reading stops once `out` holds more than
+/// Appends the text of the `tags.text` elements of one XML part to `out`
+/// (bytes that are not UTF-8 read as U+FFFD, as `String::from_utf8_lossy`
+/// gives them):
+/// each text element's text is followed by a space, and a `tags.line`
+/// element starts a new line. A part adds all its text or none (see
+/// [`PartText`]), except that reading stops once `out` holds more than
 /// `cap` bytes, checked after each text element and line, as the DOM
-/// reader this replaced did. Bytes that are not UTF-8 are replaced by
-/// U+FFFD first, as `String::from_utf8_lossy` would.
+/// reader this replaced did.
 ///
 /// `quick-xml` rather than `roxmltree` here: text parts are the bulk of a
-/// package (megabytes of `<w:r>` runs), and a pull parser over the
-/// decompressing reader reads them once, without building a tree and
-/// without inflating past the point where the text is long enough. Like
-/// `roxmltree` with DTDs off, it never expands an entity: an undeclared one
-/// refuses the part.
-pub fn stream_text<R: std::io::BufRead>(
-    source: R,
-    tags: &TextTags<'_>,
-    out: &mut String,
+/// package (megabytes of `<w:r>` runs), and a pull parser borrowing from
+/// the part reads them once, without building a tree. Like `roxmltree`
+/// with DTDs off, it never expands an entity: an undeclared one refuses
+/// the part.
+pub fn part_text(xml: &[u8], tags: &TextTags<'_>, out: &mut String, cap: usize) -> PartText {
+    let mut text = Collector::new(tags, out, cap);
+    match std::str::from_utf8(xml) {
+        // The norm: the parser borrows from the part.
+        Ok(xml) => {
+            let mut reader = quick_xml::Reader::from_str(xml);
+            reader.config_mut().check_end_names = true;
+            loop {
+                if let Some(ended) = text.event(reader.read_event()) {
+                    return ended;
+                }
+            }
+        }
+        // Replaced as it is read, so that a part of invalid bytes, each
+        // becoming three, is never held whole a second time.
+        Err(_) => {
+            let mut reader = quick_xml::Reader::from_reader(LossyUtf8::new(xml));
+            reader.config_mut().check_end_names = true;
+            let mut buf = Vec::with_capacity(1 << 12);
+            loop {
+                buf.clear();
+                if let Some(ended) = text.event(reader.read_event_into(&mut buf)) {
+                    return ended;
+                }
+            }
+        }
+    }
+}
+
+/// What [`part_text`] keeps while it reads a part's events.
+struct Collector<'a, 't> {
+    tags: &'a TextTags<'t>,
+    out: &'a mut String,
     cap: usize,
-) -> PartText {
-    use quick_xml::events::Event;
-    let mark = out.len();
-    let mut reader = quick_xml::Reader::from_reader(LossyUtf8::new(source));
-    reader.config_mut().check_end_names = true;
-    let mut buf = Vec::with_capacity(1 << 12);
-    let mut open = 0usize; // open elements of any name
-    let mut depth = 0usize; // open text elements
-    let is = |names: &[&str], name: &str| names.contains(&name);
-    let refused = |out: &mut String| {
-        out.truncate(mark);
-        PartText::Refused
-    };
-    loop {
-        buf.clear();
-        let capped = match reader.read_event_into(&mut buf) {
+    /// `out`'s length before the part.
+    mark: usize,
+    /// Open elements of any name.
+    open: usize,
+    /// Open text elements.
+    depth: usize,
+}
+
+impl<'a, 't> Collector<'a, 't> {
+    fn new(tags: &'a TextTags<'t>, out: &'a mut String, cap: usize) -> Self {
+        let mark = out.len();
+        Collector {
+            tags,
+            out,
+            cap,
+            mark,
+            open: 0,
+            depth: 0,
+        }
+    }
+
+    /// Takes one event; how the part ended once it has.
+    fn event(
+        &mut self,
+        event: Result<quick_xml::events::Event<'_>, quick_xml::Error>,
+    ) -> Option<PartText> {
+        use quick_xml::events::Event;
+        let is = |names: &[&str], name: &str| names.contains(&name);
+        let tags = self.tags;
+        let capped = match event {
             Ok(Event::Start(e)) => {
-                open += 1;
+                self.open += 1;
                 let name = e.local_name();
                 if is(tags.text, name.into_inner()) {
-                    depth += 1;
+                    self.depth += 1;
                     false
                 } else if is(tags.line, name.into_inner()) {
-                    out.push('\n');
+                    self.out.push('\n');
                     true
                 } else {
                     false
@@ -122,52 +166,75 @@ pub fn stream_text<R: std::io::BufRead>(
             Ok(Event::Empty(e)) => {
                 let name = e.local_name();
                 if is(tags.text, name.into_inner()) {
-                    out.push(' ');
+                    self.out.push(' ');
                     true
                 } else if is(tags.line, name.into_inner()) {
-                    out.push('\n');
+                    self.out.push('\n');
                     true
                 } else {
                     false
                 }
             }
             Ok(Event::End(e)) => {
-                open = open.saturating_sub(1);
-                if depth > 0 && is(tags.text, e.local_name().into_inner()) {
-                    depth -= 1;
-                    out.push(' ');
+                self.open = self.open.saturating_sub(1);
+                if self.depth > 0 && is(tags.text, e.local_name().into_inner()) {
+                    self.depth -= 1;
+                    self.out.push(' ');
                     true
                 } else {
                     false
                 }
             }
-            Ok(Event::Text(t)) if depth > 0 => {
-                out.push_str(&t);
+            Ok(Event::Text(t)) if self.depth > 0 => {
+                self.out.push_str(&t);
                 false
             }
-            Ok(Event::CData(t)) if depth > 0 => {
-                out.push_str(&t);
+            Ok(Event::CData(t)) if self.depth > 0 => {
+                self.out.push_str(&t);
                 false
             }
             Ok(Event::GeneralRef(r)) => match entity(&r) {
                 Some(c) => {
-                    if depth > 0 {
-                        out.push(c);
+                    if self.depth > 0 {
+                        self.out.push(c);
                     }
                     false
                 }
                 // Undeclared (no DTD is read) or a forbidden character.
-                None => return refused(out),
+                None => return Some(self.refused()),
             },
-            Ok(Event::DocType(_)) | Err(_) => return refused(out),
-            Ok(Event::Eof) if open > 0 => return refused(out),
-            Ok(Event::Eof) => return PartText::Read,
+            Ok(Event::DocType(_)) | Err(_) => return Some(self.refused()),
+            Ok(Event::Eof) if self.open > 0 => return Some(self.refused()),
+            Ok(Event::Eof) => return Some(PartText::Read),
             Ok(_) => false,
         };
-        if capped && out.len() > cap {
-            return PartText::Capped;
-        }
+        (capped && self.out.len() > self.cap).then_some(PartText::Capped)
     }
+
+    fn refused(&mut self) -> PartText {
+        self.out.truncate(self.mark);
+        PartText::Refused
+    }
+}
+
+/// Whether `xml` may hold an element whose local name is one of `names`:
+/// somewhere `<name` or `:name` is followed by a space, `>` or `/`. When
+/// not, the part cannot add text or lines whatever else it holds, and is
+/// not parsed (spreadsheet cells are mostly numbers).
+fn may_hold(xml: &[u8], names: &[&str]) -> bool {
+    names.iter().any(|name| {
+        [b'<', b':'].iter().any(|&lead| {
+            let mut pat = Vec::with_capacity(name.len() + 1);
+            pat.push(lead);
+            pat.extend_from_slice(name.as_bytes());
+            memchr::memmem::find_iter(xml, &pat).any(|at| {
+                matches!(
+                    xml.get(at + pat.len()),
+                    Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+                )
+            })
+        })
+    })
 }
 
 /// The character an entity reference stands for: a character reference to
@@ -285,24 +352,12 @@ impl<R: std::io::BufRead> std::io::BufRead for LossyUtf8<R> {
     }
 }
 
-/// Counts the bytes read through it.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-}
-
-/// Streams one member of a zip package into [`stream_text`]: how it ended
-/// and the part's bytes read (nothing when absent). A part over
-/// [`PART_CAP`] is refused, as reading only its start made it malformed
-/// for the DOM reader.
+/// Reads one member of a zip package into [`part_text`]: how it ended and
+/// the part's bytes inflated (nothing when absent). The part is inflated
+/// whole, at most [`PART_CAP`] bytes; bytes that are not UTF-8 are replaced
+/// by U+FFFD, as `String::from_utf8_lossy` does. A part over the cap, or
+/// whose stream is damaged, is refused (reading only its start made it
+/// malformed for the DOM reader), unless its text reached `cap` before.
 pub fn zip_part_text<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
@@ -313,22 +368,24 @@ pub fn zip_part_text<R: Read + Seek>(
     let Ok(f) = zip.by_name(name) else {
         return (PartText::Read, 0);
     };
-    let mark = out.len();
-    let mut counted = Counted {
-        inner: f.take(PART_CAP + 1),
-        bytes: 0,
-    };
-    let ended = stream_text(
-        std::io::BufReader::with_capacity(1 << 16, &mut counted),
-        tags,
-        out,
-        cap,
-    );
-    if counted.bytes > PART_CAP && ended != PartText::Capped {
-        out.truncate(mark);
-        return (PartText::Refused, PART_CAP);
+    // Sized from the declared size, which a hostile package may misstate:
+    // never more than the cap up front.
+    let mut buf = Vec::new();
+    let _ = buf.try_reserve_exact(f.size().min(PART_CAP + 1) as usize);
+    let whole = f.take(PART_CAP + 1).read_to_end(&mut buf).is_ok() && buf.len() as u64 <= PART_CAP;
+    let bytes = (buf.len() as u64).min(PART_CAP);
+    let mut all = tags.text.to_vec();
+    all.extend_from_slice(tags.line);
+    if whole && !may_hold(&buf, &all) {
+        return (PartText::Read, bytes);
     }
-    (ended, counted.bytes)
+    let mark = out.len();
+    let ended = part_text(&buf, tags, out, cap);
+    if !whole && ended != PartText::Capped {
+        out.truncate(mark);
+        return (PartText::Refused, bytes);
+    }
+    (ended, bytes)
 }
 
 #[cfg(test)]
@@ -342,8 +399,25 @@ mod tests {
 
     fn text(xml: &[u8], cap: usize) -> (String, PartText) {
         let mut out = String::from("before|");
-        let ended = stream_text(xml, &WORD, &mut out, cap);
+        let ended = part_text(xml, &WORD, &mut out, cap);
         (out, ended)
+    }
+
+    /// The text `zip_part_text` reads from a package holding `part`.
+    fn zipped(part: &[u8]) -> (String, PartText, u64) {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        w.write_all(part).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = String::from("before|");
+        let (ended, n) = zip_part_text(&mut zip, "word/document.xml", &WORD, &mut out, usize::MAX);
+        (out, ended, n)
     }
 
     #[test]
@@ -391,24 +465,73 @@ mod tests {
         xml.extend_from_slice(b" ok</t><t>cut ");
         xml.extend_from_slice(&[0xE2, 0x82]); // a truncated euro sign
         xml.extend_from_slice(b"</t></d>");
-        let (out, ended) = text(&xml, usize::MAX);
+        let (out, ended, n) = zipped(&xml);
         assert_eq!(ended, PartText::Read);
         assert_eq!(out, "before|caf\u{FFFD} ok cut \u{FFFD} ");
-        // Through a one-byte buffer, sequences cut by buffer boundaries.
+        assert_eq!(n, xml.len() as u64);
+        // The lossy reader, through a one-byte buffer (sequences cut by
+        // buffer boundaries), gives what from_utf8_lossy gives.
         let mut doc = "<d><t>Привет €😀 é</t></d>".as_bytes().to_vec();
         doc.insert(10, 0xFF);
-        let tiny = std::io::BufReader::with_capacity(1, &doc[..]);
-        let mut one = String::new();
-        stream_text(tiny, &WORD, &mut one, usize::MAX);
-        let mut whole = String::new();
-        stream_text(
-            String::from_utf8_lossy(&doc).as_bytes(),
-            &WORD,
-            &mut whole,
-            usize::MAX,
-        );
-        assert_eq!(one, whole);
-        assert!(one.contains('\u{FFFD}') && one.contains("€😀"));
+        let mut one = Vec::new();
+        LossyUtf8::new(std::io::BufReader::with_capacity(1, &doc[..]))
+            .read_to_end(&mut one)
+            .unwrap();
+        assert_eq!(one, String::from_utf8_lossy(&doc).as_bytes());
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_as_its_lossy_decoding_would_be() {
+        // The same outcome and text, through the streaming lossy path (an
+        // invalid byte) and the borrowing one (its lossy decoding).
+        let many = format!("<d>{}</d>", "<p><t>word &amp; word</t></p>".repeat(1000));
+        for (xml, cap) in [
+            (
+                &b"<d><p><t>a\xFFb &#233;</t><t/></p><![CDATA[x]]></d>"[..],
+                usize::MAX,
+            ),
+            (
+                b"<d><p><t>kept?</t></p><p><t>\xFFlost</wrong></d>",
+                usize::MAX,
+            ),
+            (b"<d><t>\xFF &bogus;</t></d>", usize::MAX),
+            (b"<d><t>\xFFunclosed</t>", usize::MAX),
+            (many.replacen("word", "w\u{FFFD}rd", 1).as_bytes(), 100),
+        ] {
+            let mut xml = xml.to_vec();
+            if let Some(at) = xml.windows(3).position(|w| w == "\u{FFFD}".as_bytes()) {
+                xml.splice(at..at + 3, [0xFF]);
+            }
+            assert!(std::str::from_utf8(&xml).is_err());
+            let lossy = String::from_utf8_lossy(&xml).into_owned();
+            assert_eq!(text(&xml, cap), text(lossy.as_bytes(), cap), "{lossy}");
+        }
+    }
+
+    #[test]
+    fn a_part_without_text_or_line_elements_adds_nothing_unparsed() {
+        // Look-alikes: other names starting with t or p, attributes named t.
+        let cells = b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData><pageMargins/><x:tab/><pane/>";
+        assert!(!may_hold(cells, &["t", "p"]));
+        assert_eq!(zipped(cells).0, "before|");
+        // Malformed too: nothing either way.
+        assert_eq!(zipped(b"<d><v>1</wrong>").0, "before|");
+        // Every form of a text or line element is seen.
+        for found in [
+            &b"<t>x</t>"[..],
+            b"<w:t xml:space=\"preserve\">x</w:t>",
+            b"<d><t/></d>",
+            b"<a:p\n>",
+            b"<p\t/>",
+            b"<x:p\r>",
+        ] {
+            assert!(
+                may_hold(found, &["t", "p"]),
+                "{}",
+                String::from_utf8_lossy(found)
+            );
+        }
+        assert_eq!(zipped(b"<d><t/></d>").0, "before| ");
     }
 
     #[test]

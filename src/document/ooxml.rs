@@ -17,7 +17,8 @@ pub struct Ooxml;
 
 /// Most text kept for the fingerprint (characters).
 const TEXT_CAP: usize = 4 << 20;
-/// Most XML read, over all parts, to find the text (bytes).
+/// Most XML inflated, over all parts, to find the text (bytes): every part
+/// read counts whole, including one refused as malformed.
 const TEXT_PARTS_CAP: u64 = 128 << 20;
 
 impl Reader for Ooxml {

@@ -68,7 +68,9 @@ pub enum PartText {
     /// The part is not well-formed XML as far as this reader checks (a
     /// syntax error, a DTD, an unclosed element, a character reference to
     /// a character XML forbids, a damaged stream, over [`PART_CAP`]): it
-    /// adds nothing, as when a DOM parser refuses it.
+    /// adds nothing, as when a DOM parser refuses it. A whole part with no
+    /// text or line element at all is not parsed and is `Read`, whatever
+    /// else it holds: it adds nothing either way.
     Refused,
 }
 
@@ -99,10 +101,11 @@ pub fn part_text(xml: &[u8], tags: &TextTags<'_>, out: &mut String, cap: usize) 
                 }
             }
         }
-        // Replaced as it is read, so that a part of invalid bytes, each
-        // becoming three, is never held whole a second time.
+        // Replaced as it is read, 64 KiB at a time, so that a part of
+        // invalid bytes, each becoming three, is never held whole again.
         Err(_) => {
-            let mut reader = quick_xml::Reader::from_reader(LossyUtf8::new(xml));
+            let source = std::io::BufReader::with_capacity(1 << 16, xml);
+            let mut reader = quick_xml::Reader::from_reader(LossyUtf8::new(source));
             reader.config_mut().check_end_names = true;
             let mut buf = Vec::with_capacity(1 << 12);
             loop {
@@ -352,6 +355,32 @@ impl<R: std::io::BufRead> std::io::BufRead for LossyUtf8<R> {
     }
 }
 
+/// Reads `part` to its end into `buf`, 64 KiB per read, whether it ended
+/// cleanly. A failing read (a damaged deflate stream) loses what that
+/// read inflated: at most 64 KiB, so text that reached the cap before the
+/// damage is kept.
+fn read_part(mut part: impl Read, buf: &mut Vec<u8>) -> bool {
+    const STEP: usize = 1 << 16;
+    loop {
+        let len = buf.len();
+        // Within the room reserved when there is some.
+        let room = buf.capacity() - len;
+        buf.resize(len + if room > 0 { room.min(STEP) } else { STEP }, 0);
+        match part.read(&mut buf[len..]) {
+            Ok(0) => {
+                buf.truncate(len);
+                return true;
+            }
+            Ok(n) => buf.truncate(len + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(len),
+            Err(_) => {
+                buf.truncate(len);
+                return false;
+            }
+        }
+    }
+}
+
 /// Reads one member of a zip package into [`part_text`]: how it ended and
 /// the part's bytes inflated (nothing when absent). The part is inflated
 /// whole, at most [`PART_CAP`] bytes; bytes that are not UTF-8 are replaced
@@ -371,8 +400,10 @@ pub fn zip_part_text<R: Read + Seek>(
     // Sized from the declared size, which a hostile package may misstate:
     // never more than the cap up front.
     let mut buf = Vec::new();
-    let _ = buf.try_reserve_exact(f.size().min(PART_CAP + 1) as usize);
-    let whole = f.take(PART_CAP + 1).read_to_end(&mut buf).is_ok() && buf.len() as u64 <= PART_CAP;
+    // One byte more, for the read that finds the end.
+    let _ = buf.try_reserve_exact(f.size().min(PART_CAP) as usize + 1);
+    let whole = read_part(f.take(PART_CAP + 1), &mut buf) && buf.len() as u64 <= PART_CAP;
+    // Every byte inflated counts against the package's budget, refused or not.
     let bytes = (buf.len() as u64).min(PART_CAP);
     let mut all = tags.text.to_vec();
     all.extend_from_slice(tags.line);
@@ -532,6 +563,37 @@ mod tests {
             );
         }
         assert_eq!(zipped(b"<d><t/></d>").0, "before| ");
+    }
+
+    #[test]
+    fn text_that_reached_the_cap_before_a_damaged_stream_is_kept() {
+        use std::io::Write;
+        let body = format!("<d>{}</d>", "<p><t>mot &amp; mot</t></p>".repeat(100_000));
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        w.write_all(body.as_bytes()).unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        // Damage the deflate stream near its end (before the central
+        // directory, found from its signature).
+        let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        for b in &mut bytes[cd - 200..cd - 100] {
+            *b = !*b;
+        }
+        let read = |cap| {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+            let mut out = String::new();
+            let (ended, _) = zip_part_text(&mut zip, "word/document.xml", &WORD, &mut out, cap);
+            (ended, out.len())
+        };
+        // Whole, the part is refused; capped early, its text is kept.
+        assert_eq!(read(usize::MAX), (PartText::Refused, 0));
+        let (ended, len) = read(1000);
+        assert_eq!(ended, PartText::Capped);
+        assert!((1000..1100).contains(&len), "{len}");
     }
 
     #[test]

@@ -370,7 +370,6 @@ thread_local! {
     static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Walks one file on disk and everything inside it.
 /// How much of each item a read takes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reading {
@@ -385,6 +384,7 @@ pub(crate) enum Reading {
     Inventory,
 }
 
+/// Walks one file on disk and everything inside it.
 pub(crate) struct Walker<'l> {
     limits: &'l Limits,
     reading: Reading,
@@ -461,7 +461,8 @@ impl<'l> Walker<'l> {
             classify(&head, || open_evidence(abs).ok().map(BufReader::new));
         item.kind = kind;
         let format = FORMATS.iter().find(|f| f.opens(detected, kind)).copied();
-        let document = crate::document::has_reader(detected);
+        // An inventory does not read documents: they need not be held.
+        let document = self.reading == Reading::Everything && crate::document::has_reader(detected);
         let keep = (document || format.is_some_and(|f| f.needs_bytes()))
             && len <= self.limits.max_parse_bytes;
         // A kept file is read straight into its buffer, sized once, and

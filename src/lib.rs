@@ -92,6 +92,33 @@ pub(crate) fn pool(config: &Config) -> Result<rayon::ThreadPool, Error> {
 /// DKIM verdicts, document metadata, text and fingerprints): reading those
 /// costs about as much again as the hashing.
 pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, Error> {
+    let per_file = inventory_with(config, progress, &|items, _| items)?;
+    Ok(per_file.into_iter().flat_map(|(_, items)| items).collect())
+}
+
+/// [`inventory`] as manifest entries, sorted as [`manifest::entries`]
+/// sorts them: each file's items become entries on the worker that read
+/// them, so only the entries (path, kind, size, digests) are ever held for
+/// the whole dump. What `manifest` and `verify` use.
+pub fn inventory_entries(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Vec<manifest::Entry>, Error> {
+    let per_file = inventory_with(config, progress, &|items, _| {
+        items.iter().filter_map(manifest::entry).collect::<Vec<_>>()
+    })?;
+    let mut entries: Vec<manifest::Entry> = per_file.into_iter().flat_map(|(_, e)| e).collect();
+    manifest::sort(&mut entries);
+    Ok(entries)
+}
+
+/// Reads every listed file for an inventory, in listing order, keeping
+/// what `keep` makes of each file's items.
+fn inventory_with<T: Send>(
+    config: &Config,
+    progress: &dyn Progress,
+    keep: &(dyn Fn(Vec<Item>, Vec<Finding>) -> T + Sync),
+) -> Result<Vec<(usize, T)>, Error> {
     if config.roots.is_empty() {
         return Err(Error::Usage(
             "nothing to inventory: give at least one path".into(),
@@ -100,9 +127,16 @@ pub fn inventory(config: &Config, progress: &dyn Progress) -> Result<Vec<Item>, 
     let pool = pool(config)?;
     let listing = ingest::fs::list(config)?;
     progress.start(listing.files(), listing.bytes());
-    let (items, _) = pool
-        .install(|| ingest::fs::read_all(config, &listing, ingest::Reading::Inventory, progress));
-    Ok(items)
+    Ok(pool.install(|| {
+        ingest::fs::read_some(
+            config,
+            &listing,
+            &|_| true,
+            ingest::Reading::Inventory,
+            progress,
+            keep,
+        )
+    }))
 }
 
 /// Reads one file given whole in memory, named `name`, as a scan reads a

@@ -142,12 +142,12 @@ impl DumpArgs {
         })
     }
 
-    fn inventory(&self) -> anyhow::Result<Vec<leakcheck::Item>> {
+    fn inventory(&self) -> anyhow::Result<Vec<leakcheck::manifest::Entry>> {
         let config = self.config()?;
         let progress = Bar::new(std::io::stderr().is_terminal() && !self.quiet);
-        let items = leakcheck::inventory(&config, &progress)?;
+        let entries = leakcheck::inventory_entries(&config, &progress)?;
         progress.bar.finish_and_clear();
-        Ok(items)
+        Ok(entries)
     }
 }
 
@@ -494,8 +494,7 @@ fn manifest(args: &ManifestArgs) -> anyhow::Result<ExitCode> {
     {
         refuse_inside_roots(p, &roots)?;
     }
-    let items = args.dump.inventory()?;
-    let entries = manifest::entries(&items);
+    let entries = args.dump.inventory()?;
     let files = manifest::files(&entries);
     let unreadable = entries.iter().filter(|e| e.sha256.is_none()).count();
     if let Some(dir) = &args.out {
@@ -557,8 +556,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let loaded = manifest::load(&args.manifest, algorithm)?;
-    let items = args.dump.inventory()?;
-    let entries = manifest::entries(&items);
+    let entries = args.dump.inventory()?;
     let audit_with = |algo| manifest::audit::audit(&loaded.expected, &entries, algo, loaded.scope);
     let mut audit = audit_with(loaded.algorithm);
     // A bare list does not say whether its 64-digit digests are SHA-256 or

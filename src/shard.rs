@@ -98,6 +98,7 @@ pub fn scan_shard(
             &select,
             ingest::Reading::Everything,
             progress,
+            &|items, findings| (items, findings),
         )
     });
     Ok(Partial {
@@ -108,7 +109,7 @@ pub fn scan_shard(
         disk: DiskCounts::of(&listing),
         units: units
             .into_iter()
-            .map(|(index, items, findings)| Unit {
+            .map(|(index, (items, findings))| Unit {
                 index: index as u64,
                 items,
                 findings,

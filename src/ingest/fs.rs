@@ -231,12 +231,14 @@ pub(crate) fn read_all(
     reading: Reading,
     progress: &dyn Progress,
 ) -> (Vec<Item>, Vec<Finding>) {
-    let per_file = read_some(config, listing, &|_| true, reading, progress);
+    let per_file = read_some(config, listing, &|_| true, reading, progress, &|i, f| {
+        (i, f)
+    });
     // Sized once: growing by doubling held up to three copies of the
     // item table at the moment of a reallocation.
-    let mut items = Vec::with_capacity(per_file.iter().map(|r| r.1.len()).sum());
-    let mut findings = Vec::with_capacity(per_file.iter().map(|r| r.2.len()).sum());
-    for (_, i, f) in per_file {
+    let mut items = Vec::with_capacity(per_file.iter().map(|r| r.1.0.len()).sum());
+    let mut findings = Vec::with_capacity(per_file.iter().map(|r| r.1.1.len()).sum());
+    for (_, (i, f)) in per_file {
         items.extend(i);
         findings.extend(f);
     }
@@ -244,15 +246,17 @@ pub(crate) fn read_all(
 }
 
 /// Reads the listed entries whose path `select` accepts, in parallel:
-/// for each, its index in the listing, its items and its findings, in
-/// listing order.
-pub(crate) fn read_some(
+/// for each, its index in the listing and what `keep` makes of its items
+/// and findings (on the worker, as soon as the entry is read), in listing
+/// order.
+pub(crate) fn read_some<T: Send>(
     config: &Config,
     listing: &Listing,
     select: &(dyn Fn(&str) -> bool + Sync),
     reading: Reading,
     progress: &dyn Progress,
-) -> Vec<(usize, Vec<Item>, Vec<Finding>)> {
+    keep: &(dyn Fn(Vec<Item>, Vec<Finding>) -> T + Sync),
+) -> Vec<(usize, T)> {
     // Largest files first, one task each: a few big mboxes or archives at
     // the end of the listing would otherwise leave the other workers idle
     // while one reads them. Results go back to listing order after.
@@ -264,7 +268,7 @@ pub(crate) fn read_some(
         .filter(|&n| select(listing.entries[n].path()))
         .collect();
     order.sort_by_key(|&n| (std::cmp::Reverse(size(&listing.entries[n])), n));
-    let mut out: Vec<(usize, Vec<Item>, Vec<Finding>)> = order
+    let mut out: Vec<(usize, T)> = order
         .into_par_iter()
         .with_max_len(1)
         .map(|n| {
@@ -272,7 +276,7 @@ pub(crate) fn read_some(
             let r = read_entry(config, e, reading);
             let errors = r.0.iter().filter(|i| i.error.is_some()).count();
             progress.file_done(size(e), r.0.len() as u64, errors as u64);
-            (n, r.0, r.1)
+            (n, keep(r.0, r.1))
         })
         .collect();
     out.sort_by_key(|u| u.0);

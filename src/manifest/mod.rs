@@ -57,19 +57,25 @@ impl Entry {
 /// The entries of a scan's items that have content: regular files and
 /// every member read whole, sorted by provenance path.
 pub fn entries(items: &[Item]) -> Vec<Entry> {
-    let mut out: Vec<Entry> = items
-        .iter()
-        .filter(|i| !matches!(i.kind, ItemKind::Symlink | ItemKind::Special))
-        .map(|i| Entry {
-            path: i.path.clone(),
-            kind: i.kind,
-            size: i.size,
-            sha256: i.sha256.clone(),
-            blake3: i.blake3.clone(),
-        })
-        .collect();
-    out.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    let mut out: Vec<Entry> = items.iter().filter_map(entry).collect();
+    sort(&mut out);
     out
+}
+
+/// The entry of one item, if it has content (not a link or special file).
+pub fn entry(item: &Item) -> Option<Entry> {
+    (!matches!(item.kind, ItemKind::Symlink | ItemKind::Special)).then(|| Entry {
+        path: item.path.clone(),
+        kind: item.kind,
+        size: item.size,
+        sha256: item.sha256.clone(),
+        blake3: item.blake3.clone(),
+    })
+}
+
+/// Sorts entries as [`entries`] gives them: by provenance path bytes.
+pub fn sort(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
 }
 
 /// The files on disk among `entries` that could be read, sorted by raw path bytes.

@@ -456,10 +456,14 @@ fn inventory_matches_scan(root: &Path) {
             .iter()
             .all(|i| i.email.is_none() && i.document.is_none())
     );
-    // So the manifest entries are the same.
+    // So the manifest entries are the same, and the same again when each
+    // file's items become entries as soon as they are read.
+    let entries = leakcheck::manifest::entries(&scan.items);
+    assert!(entries.len() > 10);
+    assert_eq!(leakcheck::manifest::entries(&inventory), entries);
     assert_eq!(
-        leakcheck::manifest::entries(&inventory),
-        leakcheck::manifest::entries(&scan.items)
+        leakcheck::inventory_entries(&config, &leakcheck::NoProgress).expect("entries"),
+        entries
     );
 }
 

@@ -142,7 +142,8 @@ impl DumpArgs {
         })
     }
 
-    fn inventory(&self) -> anyhow::Result<Vec<leakcheck::manifest::Entry>> {
+    /// The manifest entries of every item of the dump, with a progress bar.
+    fn entries(&self) -> anyhow::Result<Vec<leakcheck::manifest::Entry>> {
         let config = self.config()?;
         let progress = Bar::new(std::io::stderr().is_terminal() && !self.quiet);
         let entries = leakcheck::inventory_entries(&config, &progress)?;
@@ -494,7 +495,7 @@ fn manifest(args: &ManifestArgs) -> anyhow::Result<ExitCode> {
     {
         refuse_inside_roots(p, &roots)?;
     }
-    let entries = args.dump.inventory()?;
+    let entries = args.dump.entries()?;
     let files = manifest::files(&entries);
     let unreadable = entries.iter().filter(|e| e.sha256.is_none()).count();
     if let Some(dir) = &args.out {
@@ -556,7 +557,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let loaded = manifest::load(&args.manifest, algorithm)?;
-    let entries = args.dump.inventory()?;
+    let entries = args.dump.entries()?;
     let audit_with = |algo| manifest::audit::audit(&loaded.expected, &entries, algo, loaded.scope);
     let mut audit = audit_with(loaded.algorithm);
     // A bare list does not say whether its 64-digit digests are SHA-256 or

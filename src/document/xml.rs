@@ -150,37 +150,15 @@ impl<'a, 't> Collector<'a, 't> {
         event: Result<quick_xml::events::Event<'_>, quick_xml::Error>,
     ) -> Option<PartText> {
         use quick_xml::events::Event;
-        let is = |names: &[&str], name: &str| names.contains(&name);
-        let tags = self.tags;
         let capped = match event {
             Ok(Event::Start(e)) => {
                 self.open += 1;
-                let name = e.local_name();
-                if is(tags.text, name.into_inner()) {
-                    self.depth += 1;
-                    false
-                } else if is(tags.line, name.into_inner()) {
-                    self.out.push('\n');
-                    true
-                } else {
-                    false
-                }
+                self.opens(e.local_name().into_inner(), false)
             }
-            Ok(Event::Empty(e)) => {
-                let name = e.local_name();
-                if is(tags.text, name.into_inner()) {
-                    self.out.push(' ');
-                    true
-                } else if is(tags.line, name.into_inner()) {
-                    self.out.push('\n');
-                    true
-                } else {
-                    false
-                }
-            }
+            Ok(Event::Empty(e)) => self.opens(e.local_name().into_inner(), true),
             Ok(Event::End(e)) => {
                 self.open = self.open.saturating_sub(1);
-                if self.depth > 0 && is(tags.text, e.local_name().into_inner()) {
+                if self.depth > 0 && self.tags.text.contains(&e.local_name().into_inner()) {
                     self.depth -= 1;
                     self.out.push(' ');
                     true
@@ -212,6 +190,24 @@ impl<'a, 't> Collector<'a, 't> {
             Ok(_) => false,
         };
         (capped && self.out.len() > self.cap).then_some(PartText::Capped)
+    }
+
+    /// An element named `name` starts (and ends at once when `empty`):
+    /// whether text or a line was added.
+    fn opens(&mut self, name: &str, empty: bool) -> bool {
+        if self.tags.text.contains(&name) {
+            if empty {
+                self.out.push(' ');
+                return true;
+            }
+            self.depth += 1;
+            false
+        } else if self.tags.line.contains(&name) {
+            self.out.push('\n');
+            true
+        } else {
+            false
+        }
     }
 
     fn refused(&mut self) -> PartText {
@@ -405,9 +401,7 @@ pub fn zip_part_text<R: Read + Seek>(
     let whole = read_part(f.take(PART_CAP + 1), &mut buf) && buf.len() as u64 <= PART_CAP;
     // Every byte inflated counts against the package's budget, refused or not.
     let bytes = (buf.len() as u64).min(PART_CAP);
-    let mut all = tags.text.to_vec();
-    all.extend_from_slice(tags.line);
-    if whole && !may_hold(&buf, &all) {
+    if whole && !may_hold(&buf, tags.text) && !may_hold(&buf, tags.line) {
         return (PartText::Read, bytes);
     }
     let mark = out.len();
